@@ -1,0 +1,139 @@
+import Foundation
+
+/// What a person may do with a kind of record: read, create, update,
+/// archive, export (the letters of ACCESS.md's matrix).
+public enum Action: String, CaseIterable, Sendable {
+    case read, create, update, archive, export
+}
+
+/// The kinds of record the directory holds, as rows of ACCESS.md's matrix.
+public enum Resource: String, CaseIterable, Sendable {
+    /// Schools, groups and the staff directory.
+    case directory
+    /// A student's identity and file (names, date of birth, guardians).
+    case student
+    /// Youth-care organisations and their workers.
+    case organisation
+    /// Accounts and roles (other people's).
+    case account
+}
+
+/// How far a person's view of students reaches.
+public enum StudentScope: Sendable, Equatable {
+    /// Every student (the administrator, always audited).
+    case all
+    /// Students of the schools the person works at.
+    case ownSchools
+    /// Students in the groups the person teaches or mentors.
+    case ownGroups
+    /// Only students whose guardians consented to sharing, or on an assigned case.
+    /// Consent arrives with the collaboration issue; until then this is no one.
+    case consentOrCase
+    /// No student-level data at all.
+    case none
+}
+
+/// How far a person's view of schools and groups reaches.
+public enum SchoolScope: Sendable, Equatable {
+    case all
+    /// The schools of the person's region.
+    case ownRegion
+    /// The schools the person works at or is linked to.
+    case ownSchools
+    case none
+}
+
+/// The access rules of ACCESS.md as plain functions, so the server and the
+/// tests share one statement of them.
+public enum AccessPolicy {
+    /// Whether a role may take an action on a kind of record at all
+    /// (403 when not). Scope (which records) is decided separately (404 outside it).
+    public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
+        switch (resource, role) {
+        case (_, .admin):
+            return true
+        case (.directory, .coordinator):
+            return action == .read || action == .update
+        case (.directory, _):
+            return action == .read
+        case (.student, .coordinator):
+            return true
+        case (.student, .leader), (.student, .teacher), (.student, .youthworker):
+            return action == .read
+        case (.student, _):
+            return false
+        case (.organisation, .region), (.organisation, .researcher):
+            return false
+        case (.organisation, _):
+            return action == .read
+        case (.account, _):
+            return false
+        }
+    }
+
+    public static func studentScope(_ role: Role) -> StudentScope {
+        switch role {
+        case .admin: .all
+        case .leader, .coordinator: .ownSchools
+        case .teacher: .ownGroups
+        case .youthworker: .consentOrCase
+        case .region, .researcher: .none
+        }
+    }
+
+    public static func schoolScope(_ role: Role) -> SchoolScope {
+        switch role {
+        case .admin: .all
+        case .region: .ownRegion
+        case .leader, .coordinator, .teacher, .youthworker: .ownSchools
+        // A researcher sees the school types of their own waves; waves come with the evaluation issue.
+        case .researcher: .none
+        }
+    }
+
+    /// Whether a role sees students' names anywhere.
+    public static func seesStudentNames(_ role: Role) -> Bool {
+        studentScope(role) != .none
+    }
+}
+
+/// The person behind a request with the records their scope reaches.
+public struct Viewer: Sendable {
+    public var accountID: UUID
+    public var role: Role
+    public var regionID: UUID?
+    public var schoolIDs: Set<UUID>
+    public var groupIDs: Set<UUID>
+
+    public init(accountID: UUID, role: Role, regionID: UUID? = nil, schoolIDs: Set<UUID> = [], groupIDs: Set<UUID> = []) {
+        self.accountID = accountID
+        self.role = role
+        self.regionID = regionID
+        self.schoolIDs = schoolIDs
+        self.groupIDs = groupIDs
+    }
+
+    public func can(_ action: Action, _ resource: Resource) -> Bool {
+        AccessPolicy.allows(role, action, resource)
+    }
+
+    /// Whether a student in this school and group lies within the viewer's scope.
+    public func canSeeStudent(schoolID: UUID, groupID: UUID?) -> Bool {
+        switch AccessPolicy.studentScope(role) {
+        case .all: true
+        case .ownSchools: schoolIDs.contains(schoolID)
+        case .ownGroups: groupID.map(groupIDs.contains) ?? false
+        case .consentOrCase, .none: false
+        }
+    }
+
+    /// Whether a school (in a region) lies within the viewer's scope.
+    public func canSeeSchool(id: UUID, regionID schoolRegion: UUID) -> Bool {
+        switch AccessPolicy.schoolScope(role) {
+        case .all: true
+        case .ownRegion: regionID == schoolRegion
+        case .ownSchools: schoolIDs.contains(id)
+        case .none: false
+        }
+    }
+}

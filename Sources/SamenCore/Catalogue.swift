@@ -1,0 +1,255 @@
+/// Every word a user reads, in Dutch and English, in one place. Keys are
+/// snake_case so templates can read them as `#(t.key)`. Arguments are
+/// written `%1`, `%2`, … in the text.
+public enum Catalogue {
+    public struct Entry: Sendable {
+        public let nl: String
+        public let en: String
+    }
+
+    /// The text of `key` in `language` with its arguments filled in. An
+    /// unknown key shows as itself, and the catalogue test fails on it.
+    public static func text(_ key: String, _ language: Language, _ arguments: [String] = []) -> String {
+        guard let entry = entries[key] else { return key }
+        var text = language == .nl ? entry.nl : entry.en
+        for (i, argument) in arguments.enumerated().reversed() {
+            text = text.replacingOccurrences(of: "%\(i + 1)", with: argument)
+        }
+        return text
+    }
+
+    /// The whole catalogue in one language, for templates.
+    public static func table(_ language: Language) -> [String: String] {
+        language == .nl ? dutch : english
+    }
+
+    private static let dutch = entries.mapValues(\.nl)
+    private static let english = entries.mapValues(\.en)
+
+    public static let entries: [String: Entry] = [
+        // Layout and navigation
+        "app_name": .init(nl: "Samen", en: "Samen"),
+        "app_tagline": .init(nl: "School en jeugdhulp, één systeem van ondersteuning", en: "School and youth care, one system of support"),
+        "skip_to_content": .init(nl: "Naar de inhoud", en: "Skip to content"),
+        "switch_language": .init(nl: "English", en: "Nederlands"),
+        "nav_home": .init(nl: "Start", en: "Home"),
+        "nav_schools": .init(nl: "Scholen", en: "Schools"),
+        "nav_students": .init(nl: "Leerlingen", en: "Students"),
+        "nav_staff": .init(nl: "Medewerkers", en: "Staff"),
+        "nav_organisations": .init(nl: "Jeugdhulp", en: "Youth care"),
+        "nav_accounts": .init(nl: "Accounts", en: "Accounts"),
+        "nav_menu": .init(nl: "Menu", en: "Menu"),
+        "logout": .init(nl: "Uitloggen", en: "Log out"),
+        "change_password": .init(nl: "Wachtwoord wijzigen", en: "Change password"),
+        "logged_in_as": .init(nl: "Ingelogd als", en: "Logged in as"),
+        "save": .init(nl: "Opslaan", en: "Save"),
+        "cancel": .init(nl: "Annuleren", en: "Cancel"),
+        "edit": .init(nl: "Wijzigen", en: "Edit"),
+        "search": .init(nl: "Zoeken", en: "Search"),
+        "previous": .init(nl: "Vorige", en: "Previous"),
+        "next": .init(nl: "Volgende", en: "Next"),
+        "yes": .init(nl: "ja", en: "yes"),
+        "no": .init(nl: "nee", en: "no"),
+        "optional": .init(nl: "(optioneel)", en: "(optional)"),
+        "form_has_errors": .init(nl: "Niet alles is goed ingevuld. Kijk bij de velden hieronder.", en: "Some fields need attention. See below."),
+
+        // Roles
+        "role_admin": .init(nl: "Functioneel beheerder", en: "Administrator"),
+        "role_region": .init(nl: "Samenwerkingsverband", en: "Regional partnership"),
+        "role_leader": .init(nl: "Schoolleider", en: "School leader"),
+        "role_coordinator": .init(nl: "Zorgcoördinator / IB'er", en: "Care coordinator"),
+        "role_teacher": .init(nl: "Leerkracht / mentor", en: "Teacher / mentor"),
+        "role_youthworker": .init(nl: "Jeugdhulpverlener", en: "Youth-care worker"),
+        "role_researcher": .init(nl: "Onderzoeker", en: "Researcher"),
+
+        // School types
+        "school_type_PO": .init(nl: "PO – primair onderwijs", en: "PO – primary"),
+        "school_type_SO": .init(nl: "SO – speciaal onderwijs", en: "SO – special primary"),
+        "school_type_VO": .init(nl: "VO – voortgezet onderwijs", en: "VO – secondary"),
+        "school_type_VSO": .init(nl: "VSO – voortgezet speciaal onderwijs", en: "VSO – special secondary"),
+        "school_type_MBO": .init(nl: "MBO – middelbaar beroepsonderwijs", en: "MBO – vocational"),
+
+        // Login and password
+        "login_title": .init(nl: "Inloggen", en: "Log in"),
+        "login_intro": .init(nl: "Log in met je gebruikersnaam en wachtwoord.", en: "Log in with your user name and password."),
+        "login_username": .init(nl: "Gebruikersnaam", en: "User name"),
+        "login_password": .init(nl: "Wachtwoord", en: "Password"),
+        "login_submit": .init(nl: "Inloggen", en: "Log in"),
+        "login_missing": .init(nl: "Vul je gebruikersnaam en wachtwoord in.", en: "Enter your user name and password."),
+        "login_wrong": .init(nl: "Gebruikersnaam of wachtwoord klopt niet. Controleer beide en probeer het opnieuw.", en: "User name or password is not right. Check both and try again."),
+        "login_locked": .init(nl: "Te veel mislukte pogingen. Probeer het na %1 opnieuw, of vraag de beheerder je wachtwoord opnieuw in te stellen.", en: "Too many failed attempts. Try again after %1, or ask the administrator to reset your password."),
+        "password_title": .init(nl: "Wachtwoord wijzigen", en: "Change password"),
+        "password_current": .init(nl: "Huidig wachtwoord", en: "Current password"),
+        "password_new": .init(nl: "Nieuw wachtwoord", en: "New password"),
+        "password_repeat": .init(nl: "Herhaal nieuw wachtwoord", en: "Repeat new password"),
+        "password_hint": .init(nl: "Minstens 10 tekens. Een zin van een paar woorden is sterk en goed te onthouden.", en: "At least 10 characters. A sentence of a few words is strong and easy to remember."),
+        "password_saved": .init(nl: "Je wachtwoord is gewijzigd. Andere sessies zijn uitgelogd.", en: "Your password has been changed. Other sessions have been logged out."),
+        "password_current_wrong": .init(nl: "Dit is niet je huidige wachtwoord.", en: "This is not your current password."),
+        "password_too_short": .init(nl: "Kies een wachtwoord van minstens %1 tekens.", en: "Choose a password of at least %1 characters."),
+        "password_same_as_username": .init(nl: "Je wachtwoord mag niet gelijk zijn aan je gebruikersnaam.", en: "Your password must differ from your user name."),
+        "password_mismatch": .init(nl: "De twee nieuwe wachtwoorden zijn niet gelijk. Typ ze opnieuw.", en: "The two new passwords differ. Type them again."),
+
+        // Errors
+        "error_title": .init(nl: "Er ging iets mis", en: "Something went wrong"),
+        "error_not_found": .init(nl: "Deze pagina of gegevens bestaan niet, of je hebt er geen toegang toe.", en: "This page or record does not exist, or you have no access to it."),
+        "error_forbidden": .init(nl: "Je rol geeft geen toegang tot deze handeling. Vraag je zorgcoördinator of de beheerder als je denkt dat dit nodig is.", en: "Your role does not allow this action. Ask your care coordinator or the administrator if you think you need it."),
+        "error_unauthorized": .init(nl: "Log eerst in.", en: "Please log in first."),
+        "error_csrf": .init(nl: "Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.", en: "This form has expired. Reload the page and try again."),
+        "error_internal": .init(nl: "Er ging iets mis aan onze kant. Er is niets half opgeslagen. Probeer het zo nog eens.", en: "Something went wrong on our side. Nothing was half-saved. Please try again shortly."),
+        "error_bad_request": .init(nl: "Het verzoek is niet goed leesbaar. Controleer de invoer.", en: "The request could not be read. Check the input."),
+        "error_too_large": .init(nl: "Het bestand is te groot (maximaal 32 MB).", en: "The file is too large (32 MB at most)."),
+        "error_media_type": .init(nl: "Dit soort inhoud wordt hier niet aangenomen. Stuur JSON (of CSV bij een import).", en: "This kind of content is not accepted here. Send JSON (or CSV for an import)."),
+        "error_method": .init(nl: "Deze handeling bestaat niet op dit adres.", en: "This action does not exist at this address."),
+        "error_field_missing": .init(nl: "Het veld '%1' ontbreekt. Vul het in.", en: "The field '%1' is missing. Fill it in."),
+        "error_field_type": .init(nl: "Het veld '%1' heeft een ongeldige waarde. Controleer het formaat.", en: "The field '%1' has an invalid value. Check its format."),
+        "error_body_unreadable": .init(nl: "De inhoud is geen geldige JSON.", en: "The body is not valid JSON."),
+        "error_back_home": .init(nl: "Terug naar start", en: "Back to home"),
+
+        // Home
+        "home_title": .init(nl: "Start", en: "Home"),
+        "home_intro_admin": .init(nl: "Je beheert de scholen, groepen, leerlingen en accounts van deze installatie. Alles wat je doet wordt vastgelegd.", en: "You manage the schools, groups, students and accounts of this installation. Everything you do is recorded."),
+        "home_intro_region": .init(nl: "De scholen van het samenwerkingsverband naast elkaar. Je ziet alleen aantallen, nooit een leerling; aantallen onder de 10 tonen als \"< 10\".", en: "The partnership's schools side by side. You see counts only, never a student; counts below 10 show as \"< 10\"."),
+        "home_intro_leader": .init(nl: "Jouw school: groepen, leerlingen en medewerkers.", en: "Your school: groups, students and staff."),
+        "home_intro_coordinator": .init(nl: "Jouw school: zoek een leerling, bekijk de groepen, of lees een leerlingbestand in.", en: "Your school: find a student, look at the groups, or import a student list."),
+        "home_intro_teacher": .init(nl: "Jouw groepen en leerlingen.", en: "Your groups and students."),
+        "home_intro_youthworker": .init(nl: "De scholen waar je werkt. Je ziet een leerling alleen met toestemming van ouders (of de leerling vanaf 16) of als je aan zijn of haar casus bent gekoppeld; op dit moment zijn dat er geen.", en: "The schools you work at. You see a student only with consent from the guardians (or the student from 16) or when assigned to their case; at the moment there are none."),
+        "home_intro_researcher": .init(nl: "Je ziet geen namen van leerlingen; onderzoeksgegevens zijn gepseudonimiseerd. Je metingen en vragenlijsten verschijnen hier zodra ze zijn aangemaakt.", en: "You see no student names; research data are pseudonymised. Your waves and questionnaires appear here once they are created."),
+        "home_your_groups": .init(nl: "Mijn groepen", en: "My groups"),
+        "home_no_groups": .init(nl: "Je bent nog aan geen groep gekoppeld. Vraag je zorgcoördinator of de beheerder je aan je groep toe te voegen.", en: "You are not linked to a group yet. Ask your care coordinator or the administrator to add you to your group."),
+        "home_your_schools": .init(nl: "Scholen", en: "Schools"),
+        "home_find_student": .init(nl: "Leerling zoeken", en: "Find a student"),
+        "home_organisation": .init(nl: "Organisatie", en: "Organisation"),
+        "home_mentor": .init(nl: "mentor", en: "mentor"),
+        "home_no_schools": .init(nl: "Er zijn nog geen scholen waar je toegang toe hebt.", en: "There are no schools you have access to yet."),
+
+        // Schools, groups
+        "schools_title": .init(nl: "Scholen", en: "Schools"),
+        "schools_new": .init(nl: "Nieuwe school", en: "New school"),
+        "school_title": .init(nl: "%1", en: "%1"),
+        "school_new_title": .init(nl: "Nieuwe school", en: "New school"),
+        "school_edit_title": .init(nl: "School wijzigen", en: "Edit school"),
+        "school_code": .init(nl: "Schoolcode (BRIN)", en: "School code (BRIN)"),
+        "school_code_hint": .init(nl: "Twee cijfers en twee letters, bijvoorbeeld 10AA.", en: "Two digits and two letters, for example 10AA."),
+        "school_name": .init(nl: "Naam", en: "Name"),
+        "school_type": .init(nl: "Soort onderwijs", en: "Type of school"),
+        "school_city": .init(nl: "Plaats", en: "Town"),
+        "school_region": .init(nl: "Samenwerkingsverband", en: "Regional partnership"),
+        "school_year": .init(nl: "Schooljaar", en: "School year"),
+        "school_groups": .init(nl: "Groepen", en: "Groups"),
+        "school_students": .init(nl: "Leerlingen", en: "Students"),
+        "school_no_groups": .init(nl: "Deze school heeft nog geen groepen. Voeg hieronder een groep toe of lees een leerlingbestand in.", en: "This school has no groups yet. Add a group below or import a student list."),
+        "school_import": .init(nl: "Leerlingbestand inlezen", en: "Import student list"),
+        "school_all_students": .init(nl: "Alle leerlingen van deze school", en: "All students of this school"),
+        "school_new_student": .init(nl: "Leerling toevoegen", en: "Add a student"),
+        "school_add_group": .init(nl: "Groep toevoegen", en: "Add a group"),
+        "school_bad_code": .init(nl: "'%1' is geen geldige schoolcode. Gebruik twee cijfers en twee letters, zoals 10AA.", en: "'%1' is not a valid school code. Use two digits and two letters, like 10AA."),
+        "school_bad_name": .init(nl: "Geef de school een naam van 2 tot 120 tekens.", en: "Give the school a name of 2 to 120 characters."),
+        "school_bad_type": .init(nl: "'%1' is geen soort onderwijs. Kies PO, SO, VO, VSO of MBO.", en: "'%1' is not a type of school. Choose PO, SO, VO, VSO or MBO."),
+        "school_bad_region": .init(nl: "Dit samenwerkingsverband bestaat niet. Kies een bestaand samenwerkingsverband.", en: "This regional partnership does not exist. Choose an existing one."),
+        "school_code_taken": .init(nl: "Schoolcode %1 is al in gebruik bij een andere school.", en: "School code %1 is already used by another school."),
+        "group_title": .init(nl: "Groep %1", en: "Group %1"),
+        "group_name": .init(nl: "Naam van de groep", en: "Group name"),
+        "group_level": .init(nl: "Leerjaar of niveau", en: "Year or level"),
+        "group_mentor": .init(nl: "mentor", en: "mentor"),
+        "group_teacher": .init(nl: "leerkracht", en: "teacher"),
+        "group_staff": .init(nl: "Leerkrachten", en: "Teachers"),
+        "group_mentors": .init(nl: "Mentor", en: "Mentor"),
+        "group_students_hidden": .init(nl: "Je rol geeft geen inzage in de leerlingen van deze groep.", en: "Your role gives no access to this group's students."),
+        "group_no_students": .init(nl: "Er staan nog geen leerlingen in deze groep.", en: "There are no students in this group yet."),
+        "group_name_taken": .init(nl: "Er is dit schooljaar al een groep '%1'.", en: "There is already a group '%1' this school year."),
+
+        // Students
+        "students_title": .init(nl: "Leerlingen", en: "Students"),
+        "students_search_label": .init(nl: "Naam of leerlingnummer", en: "Name or student number"),
+        "students_all_schools": .init(nl: "Alle scholen", en: "All schools"),
+        "students_summary": .init(nl: "%1 leerlingen · pagina %2 van %3", en: "%1 students · page %2 of %3"),
+        "students_none": .init(nl: "Geen leerlingen gevonden. Probeer een deel van de achternaam, of het leerlingnummer.", en: "No students found. Try part of the surname, or the student number."),
+        "student_title": .init(nl: "%1", en: "%1"),
+        "student_new_title": .init(nl: "Leerling toevoegen", en: "Add a student"),
+        "student_edit_title": .init(nl: "Leerling wijzigen", en: "Edit student"),
+        "student_name": .init(nl: "Naam", en: "Name"),
+        "student_number": .init(nl: "Leerlingnummer", en: "Student number"),
+        "student_first_name": .init(nl: "Roepnaam", en: "First name"),
+        "student_particle": .init(nl: "Tussenvoegsel", en: "Name particle"),
+        "student_last_name": .init(nl: "Achternaam", en: "Surname"),
+        "student_birth_date": .init(nl: "Geboortedatum", en: "Date of birth"),
+        "student_age": .init(nl: "Leeftijd", en: "Age"),
+        "student_group": .init(nl: "Groep", en: "Group"),
+        "student_school": .init(nl: "School", en: "School"),
+        "student_enrolled": .init(nl: "Ingeschreven op", en: "Enrolled on"),
+        "student_left": .init(nl: "Uitgeschreven op", en: "Left on"),
+        "student_pseudonym": .init(nl: "Onderzoekscode (pseudoniem)", en: "Research code (pseudonym)"),
+        "student_guardians": .init(nl: "Ouders / verzorgers", en: "Parents / guardians"),
+        "student_no_guardians": .init(nl: "Er zijn geen ouders of verzorgers bekend.", en: "No parents or guardians are known."),
+        "student_date_hint": .init(nl: "dd-mm-jjjj, bijvoorbeeld 22-11-2015", en: "dd-mm-yyyy, for example 22-11-2015"),
+        "student_bad_group": .init(nl: "Deze groep hoort niet bij de school van de leerling. Kies een groep van die school.", en: "This group does not belong to the student's school. Choose a group of that school."),
+        "student_bad_school": .init(nl: "Deze school bestaat niet of valt buiten je bereik. Kies je eigen school.", en: "This school does not exist or is outside your scope. Choose your own school."),
+        "student_number_taken": .init(nl: "Leerlingnummer %1 is op deze school al in gebruik.", en: "Student number %1 is already used at this school."),
+        "relation_mother": .init(nl: "moeder", en: "mother"),
+        "relation_father": .init(nl: "vader", en: "father"),
+        "relation_guardian": .init(nl: "verzorger", en: "guardian"),
+        "guardian_email": .init(nl: "E-mail", en: "E-mail"),
+        "guardian_phone": .init(nl: "Telefoon", en: "Phone"),
+        "guardian_relation": .init(nl: "Relatie", en: "Relation"),
+
+        // Staff, organisations, accounts
+        "staff_title": .init(nl: "Medewerkers", en: "Staff"),
+        "staff_none": .init(nl: "Er zijn geen medewerkers gekoppeld aan de scholen die je ziet.", en: "No staff are linked to the schools you see."),
+        "staff_name": .init(nl: "Naam", en: "Name"),
+        "staff_role": .init(nl: "Rol", en: "Role"),
+        "staff_schools": .init(nl: "Scholen", en: "Schools"),
+        "staff_email": .init(nl: "E-mail", en: "E-mail"),
+        "organisations_title": .init(nl: "Jeugdhulporganisaties", en: "Youth-care organisations"),
+        "organisations_none": .init(nl: "Er zijn geen jeugdhulporganisaties gekoppeld aan jouw scholen.", en: "No youth-care organisations are linked to your schools."),
+        "organisations_no_workers": .init(nl: "Geen medewerkers gekoppeld.", en: "No workers linked."),
+        "accounts_title": .init(nl: "Accounts", en: "Accounts"),
+        "accounts_new": .init(nl: "Nieuw account", en: "New account"),
+        "accounts_username": .init(nl: "Gebruikersnaam", en: "User name"),
+        "accounts_active": .init(nl: "Actief", en: "Active"),
+        "accounts_can_login": .init(nl: "Kan inloggen", en: "Can log in"),
+        "account_new_title": .init(nl: "Nieuw account", en: "New account"),
+        "account_edit_title": .init(nl: "Account wijzigen", en: "Edit account"),
+        "account_password_initial": .init(nl: "Beginwachtwoord", en: "Initial password"),
+        "account_password_reset": .init(nl: "Nieuw wachtwoord instellen (leeg laten om niet te wijzigen)", en: "Set a new password (leave empty to keep it)"),
+        "account_schools": .init(nl: "Scholen", en: "Schools"),
+        "account_email": .init(nl: "E-mail", en: "E-mail"),
+        "account_bad_username": .init(nl: "Gebruik 2 tot 60 kleine letters, cijfers, punten, streepjes of lage streepjes.", en: "Use 2 to 60 lower-case letters, digits, dots, dashes or underscores."),
+        "account_username_taken": .init(nl: "De gebruikersnaam '%1' bestaat al. Kies een andere.", en: "The user name '%1' already exists. Choose another."),
+        "account_bad_role": .init(nl: "Kies een rol.", en: "Choose a role."),
+        "account_not_self": .init(nl: "Je kunt je eigen beheerdersrol niet intrekken of jezelf uitschakelen.", en: "You cannot remove your own administrator role or deactivate yourself."),
+
+        // Import
+        "import_title": .init(nl: "Leerlingbestand inlezen – %1", en: "Import student list – %1"),
+        "import_intro": .init(nl: "Lees een CSV-export van je leerlingadministratie in (ParnasSys, Esis, Magister, Somtoday, Eduarte). Kolomkoppen mogen Nederlands of Engels zijn, gescheiden door ; of ,. Verplicht: leerlingnummer, roepnaam, achternaam, geboortedatum, groep. Alles of niets: bij één fout wordt niets ingelezen en zie je elke fout met regel en kolom. Hetzelfde bestand twee keer inlezen verandert niets. Een BSN-kolom wordt genegeerd.", en: "Import a CSV export from your student administration system (ParnasSys, Esis, Magister, Somtoday, Eduarte). Headers may be Dutch or English, separated by ; or ,. Required: student number, first name, surname, date of birth, group. All or nothing: with a single error nothing is imported and you see every error with its line and column. Importing the same file twice changes nothing. A BSN column is ignored."),
+        "import_file": .init(nl: "CSV-bestand", en: "CSV file"),
+        "import_submit": .init(nl: "Inlezen", en: "Import"),
+        "import_done": .init(nl: "Ingelezen: %1 nieuw, %2 gewijzigd, %3 ongewijzigd.", en: "Imported: %1 new, %2 changed, %3 unchanged."),
+        "import_groups_created": .init(nl: "Nieuwe groepen", en: "New groups"),
+        "import_guardians_added": .init(nl: "Ouders/verzorgers toegevoegd", en: "Guardians added"),
+        "import_ignored_columns": .init(nl: "Niet opgeslagen kolommen", en: "Columns not stored"),
+        "import_line": .init(nl: "Regel", en: "Line"),
+        "import_column": .init(nl: "Kolom", en: "Column"),
+        "import_problem": .init(nl: "Wat is er mis", en: "What is wrong"),
+        "import_rejected": .init(nl: "Er is niets ingelezen: het bestand bevat %1 fout(en). Herstel ze in het bestand en lees het opnieuw in.", en: "Nothing was imported: the file has %1 problem(s). Fix them in the file and import it again."),
+        "import_no_file": .init(nl: "Kies eerst een CSV-bestand.", en: "Choose a CSV file first."),
+        "import_unterminated_quote": .init(nl: "Een aanhalingsteken (\") wordt niet gesloten. Controleer deze regel.", en: "A quote (\") is never closed. Check this line."),
+        "import_empty_file": .init(nl: "Het bestand is leeg.", en: "The file is empty."),
+        "import_no_rows": .init(nl: "Het bestand heeft alleen kolomkoppen en geen leerlingen.", en: "The file has headers but no students."),
+        "import_duplicate_column": .init(nl: "Deze kolom komt twee keer voor. Verwijder er één.", en: "This column appears twice. Remove one."),
+        "import_missing_column": .init(nl: "Deze verplichte kolom ontbreekt. Voeg een kolom met deze kop toe.", en: "This required column is missing. Add a column with this header."),
+        "import_field_count": .init(nl: "Deze regel heeft %1 velden, de kopregel %2. Controleer scheidingstekens en aanhalingstekens.", en: "This line has %1 fields, the header %2. Check separators and quotes."),
+        "import_required": .init(nl: "Dit veld is verplicht.", en: "This field is required."),
+        "import_bad_number": .init(nl: "'%1' is geen geldig leerlingnummer: gebruik letters, cijfers of -, maximaal 20 tekens.", en: "'%1' is not a valid student number: use letters, digits or -, at most 20 characters."),
+        "import_duplicate_number": .init(nl: "Leerlingnummer %1 staat ook al op regel %2.", en: "Student number %1 also appears on line %2."),
+        "import_too_long": .init(nl: "Te lang: maximaal %1 tekens.", en: "Too long: at most %1 characters."),
+        "import_bad_date": .init(nl: "'%1' is geen geldige datum. Gebruik dd-mm-jjjj, bijvoorbeeld 22-11-2015.", en: "'%1' is not a valid date. Use dd-mm-yyyy, for example 22-11-2015."),
+        "import_date_in_future": .init(nl: "De geboortedatum %1 ligt in de toekomst.", en: "The date of birth %1 lies in the future."),
+        "import_implausible_birth": .init(nl: "De geboortedatum %1 maakt de leerling ouder dan 30. Controleer de datum.", en: "The date of birth %1 makes the student older than 30. Check the date."),
+        "import_left_before_enrolled": .init(nl: "De uitschrijfdatum ligt vóór de inschrijfdatum.", en: "The leaving date is before the enrolment date."),
+        "cli_unknown_school": .init(nl: "Er is geen school met code '%1'. Controleer de code (bijvoorbeeld 10AA) of maak de school eerst aan.", en: "There is no school with code '%1'. Check the code (for example 10AA) or create the school first."),
+        "cli_file_unreadable": .init(nl: "Het bestand '%1' kan niet worden gelezen. Controleer het pad.", en: "The file '%1' cannot be read. Check the path."),
+        "import_bad_email": .init(nl: "'%1' is geen geldig e-mailadres.", en: "'%1' is not a valid e-mail address."),
+    ]
+}
+
+import Foundation

@@ -1,0 +1,44 @@
+/// A Dutch person's name: first name used (roepnaam), particle
+/// (tussenvoegsel: "van", "de", "van der") and surname.
+///
+/// Dutch names display as "Jan van der Berg" but sort and are looked up on
+/// the surname without its particle: "Berg, Jan van der" (DOMAIN.md §8b).
+public struct PersonName: Hashable, Sendable {
+    public var first: String
+    public var particle: String
+    public var last: String
+
+    public init(first: String, particle: String = "", last: String) {
+        self.first = first.trimmingCharacters(in: .whitespaces)
+        self.particle = particle.trimmingCharacters(in: .whitespaces)
+        self.last = last.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// "Jan van der Berg".
+    public var display: String {
+        [first, particle, last].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// "Berg, Jan van der": how a list of students reads.
+    public var listed: String {
+        let rest = [first, particle].filter { !$0.isEmpty }.joined(separator: " ")
+        return rest.isEmpty ? last : "\(last), \(rest)"
+    }
+
+    /// Lower-cased key that orders on surname, then first name, ignoring the particle.
+    public var sortKey: String {
+        PersonName.fold("\(last) \(first) \(particle)")
+    }
+
+    /// Text to search in: every spelling a user may type ("jan berg", "van der berg", "berg").
+    public var searchText: String {
+        PersonName.fold("\(display) | \(listed)")
+    }
+
+    /// Lower-cases and strips diacritics so "Özdemir" is found by "ozdemir".
+    public static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+    }
+}
+
+import Foundation

@@ -1,0 +1,173 @@
+import Crypto
+import Fluent
+import Foundation
+import SamenCore
+import SQLKit
+import Vapor
+
+/// The logged-in person behind a request.
+struct CurrentUser: Sendable {
+    var sessionID: UUID
+    var accountID: UUID
+    var username: String
+    var name: PersonName
+    var role: Role
+    var viewer: Viewer
+}
+
+struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
+struct CSRFTokenKey: StorageKey { typealias Value = String }
+
+enum Cookies {
+    static let session = "samen_session"
+    static let csrf = "samen_csrf"
+    static let language = "samen_lang"
+}
+
+enum Tokens {
+    /// 32 random bytes, URL-safe base64.
+    static func make() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Request {
+    var currentUser: CurrentUser? { storage[CurrentUserKey.self] }
+
+    /// The logged-in person, or 401 (a page request then goes to the login page).
+    func requireUser() throws -> CurrentUser {
+        guard let user = currentUser else { throw SamenError.unauthorized }
+        return user
+    }
+
+    /// The logged-in person if their role may take `action` on `resource`, else 403.
+    func require(_ action: SamenCore.Action, _ resource: Resource) throws -> CurrentUser {
+        let user = try requireUser()
+        guard user.viewer.can(action, resource) else { throw SamenError.forbidden }
+        return user
+    }
+
+    /// The page language: the switch's cookie, else Dutch.
+    var language: Language { Language(preference: cookies[Cookies.language]?.string) }
+}
+
+/// Finds the session of a request (cookie for pages, `Authorization: Bearer`
+/// for the API) and loads the person and their scope. One query for the
+/// session and account, one each for schools and groups.
+struct SessionLoader: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let token: String? = request.isAPI ? request.headers.bearerAuthorization?.token : request.cookies[Cookies.session]?.string
+        if let token, !token.isEmpty, token.count < 200 {
+            request.storage[CurrentUserKey.self] = try await Self.load(token: token, db: request.db)
+        }
+        return try await next.respond(to: request)
+    }
+
+    static func load(token: String, db: Database) async throws -> CurrentUser? {
+        guard let session = try await SessionRecord.query(on: db)
+            .filter(\.$tokenHash == Tokens.hash(token))
+            .filter(\.$expiresAt > Date())
+            .with(\.$account)
+            .first(),
+            session.account.active,
+            let sessionID = session.id, let accountID = session.account.id else { return nil }
+        let account = session.account
+        let role = account.accountRole
+        var viewer = Viewer(accountID: accountID, role: role, regionID: account.$region.id)
+        viewer.schoolIDs = Set(try await AccountSchool.query(on: db).filter(\.$account.$id == accountID).all(\.$school.$id))
+        if role == .teacher {
+            viewer.groupIDs = Set(try await GroupStaff.query(on: db).filter(\.$account.$id == accountID).all(\.$group.$id))
+        }
+        return CurrentUser(sessionID: sessionID, accountID: accountID, username: account.username, name: account.name, role: role, viewer: viewer)
+    }
+}
+
+/// Protects every form against cross-site request forgery with a
+/// double-submit token: an HttpOnly, SameSite=Strict cookie and the same
+/// value in a hidden `_csrf` field. API calls authenticate with a bearer
+/// token, which a browser never sends by itself, so they need none.
+struct CSRFMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        let existing = request.cookies[Cookies.csrf]?.string
+        let token = (existing?.count ?? 0) >= 32 ? existing! : Tokens.make()
+        request.storage[CSRFTokenKey.self] = token
+
+        if !request.isAPI, request.method != .GET, request.method != .HEAD {
+            let sent = try? request.content.get(String.self, at: "_csrf")
+            guard let existing, let sent, !sent.isEmpty, constantTimeEqual(sent, existing) else {
+                throw SamenError(status: .forbidden, key: "error_csrf")
+            }
+        }
+        let response = try await next.respond(to: request)
+        if existing != token {
+            response.cookies[Cookies.csrf] = HTTPCookies.Value(
+                string: token, path: "/", isSecure: request.application.samenConfig.secureCookies, isHTTPOnly: true, sameSite: .strict)
+        }
+        return response
+    }
+
+    func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Logging in and out, shared by the login page and the API.
+enum Authentication {
+    static let throttle = LoginThrottle()
+
+    enum Outcome {
+        case success(token: String, account: Account)
+        case wrong
+        case locked(until: Date)
+    }
+
+    static func login(username rawName: String, password: String, kind: String, on request: Request) async throws -> Outcome {
+        let username = rawName.trimmingCharacters(in: .whitespaces).lowercased()
+        let now = Date()
+        let since = now.addingTimeInterval(-throttle.window)
+        let failures = try await LoginFailure.query(on: request.db)
+            .filter(\.$username == username).filter(\.$at > since).all(\.$at)
+        if let until = throttle.lockedUntil(failures: failures, now: now) { return .locked(until: until) }
+
+        let account = try await Account.query(on: request.db).filter(\.$username == username).first()
+        let hash = account?.passwordHash ?? request.application.decoyHash
+        let matches = (try? await request.password.async.verify(password, created: hash).get()) ?? false
+        guard matches, let account, account.active, account.passwordHash != nil, let accountID = account.id else {
+            try await LoginFailure(username: username, at: now).create(on: request.db)
+            try await LoginFailure.query(on: request.db).filter(\.$at < since).delete()
+            return .wrong
+        }
+        try await LoginFailure.query(on: request.db).filter(\.$username == username).delete()
+        let token = Tokens.make()
+        let config = request.application.samenConfig
+        let lifetime = kind == "api" ? config.tokenLifetime : config.sessionLifetime
+        try await SessionRecord(tokenHash: Tokens.hash(token), accountID: accountID, kind: kind,
+                                createdAt: now, expiresAt: now.addingTimeInterval(lifetime)).create(on: request.db)
+        try await SessionRecord.query(on: request.db).filter(\.$expiresAt < now).delete()
+        return .success(token: token, account: account)
+    }
+
+    static func logout(_ user: CurrentUser, on db: Database) async throws {
+        try await SessionRecord.query(on: db).filter(\.$id == user.sessionID).delete()
+    }
+}
+
+struct DecoyHashKey: StorageKey { typealias Value = String }
+
+extension Application {
+    /// A hash checked when the user name does not exist, so a wrong name
+    /// takes as long as a wrong password and names cannot be probed.
+    var decoyHash: String {
+        get { storage[DecoyHashKey.self] ?? "" }
+        set { storage[DecoyHashKey.self] = newValue }
+    }
+}

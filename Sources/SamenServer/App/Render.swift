@@ -1,0 +1,83 @@
+import SamenCore
+import Vapor
+
+/// A link in the page's navigation.
+struct NavItem: Encodable, Sendable {
+    var label: String
+    var href: String
+    var current: Bool
+}
+
+/// What the shared layout needs: who is logged in, the menu, the language
+/// switch and the form token.
+struct LayoutContext: Encodable, Sendable {
+    var lang: String
+    var title: String
+    var csrf: String
+    var userName: String?
+    var roleLabel: String?
+    var nav: [NavItem]
+    var switchLabel: String
+    var switchHref: String
+    var logoutHref: String
+    var passwordHref: String
+    var stylesheet: String
+    var script: String
+    var homeHref: String
+}
+
+/// The context every template renders: catalogue `t`, `layout`, and the page's own `page`.
+struct PageContext<Page: Encodable>: Encodable {
+    var t: [String: String]
+    var layout: LayoutContext
+    var page: Page
+}
+
+extension Request {
+    var csrfToken: String { storage[CSRFTokenKey.self] ?? "" }
+
+    /// Renders a template inside the shared layout, in the user's language.
+    func renderPage<Page: Encodable>(_ template: String, title: String, titleArguments: [String] = [], page: Page,
+                                     status: HTTPResponseStatus = .ok) async throws -> Response {
+        let language = self.language
+        let user = currentUser
+        let path = url.path
+        let other: Language = language == .nl ? .en : .nl
+        let layout = LayoutContext(
+            lang: language.rawValue,
+            title: Catalogue.text(title, language, titleArguments),
+            csrf: csrfToken,
+            userName: user?.name.display,
+            roleLabel: user.map { Catalogue.text("role_\($0.role.rawValue)", language) },
+            nav: user.map { Navigation.items(for: $0, language: language, path: path) } ?? [],
+            switchLabel: Catalogue.text("switch_language", language),
+            switchHref: SiteURL.language(other, back: url.string).path,
+            logoutHref: SiteURL.logout.path,
+            passwordHref: SiteURL.password.path,
+            stylesheet: SiteURL.stylesheet.path,
+            script: SiteURL.script.path,
+            homeHref: SiteURL.home.path)
+        let view = try await self.view.render(template, PageContext(t: Catalogue.table(language), layout: layout, page: page))
+        let response = try await view.encodeResponse(for: self)
+        response.status = status
+        return response
+    }
+}
+
+/// The menu, by role: only what the role may open.
+enum Navigation {
+    static func items(for user: CurrentUser, language: Language, path: String) -> [NavItem] {
+        var items: [(String, SiteURL)] = [("nav_home", .home)]
+        let viewer = user.viewer
+        if AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_schools", .schools)) }
+        if AccessPolicy.studentScope(user.role) != .none && user.role != .youthworker { items.append(("nav_students", .students(query: nil, schoolID: nil))) }
+        if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
+        if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
+        if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }
+        return items.map { key, url in
+            let href = url.path
+            let current = href == "/" ? path == "/" : path.hasPrefix(href.split(separator: "?").first.map(String.init) ?? href)
+            return NavItem(label: Catalogue.text(key, language), href: href, current: current)
+        }
+    }
+}

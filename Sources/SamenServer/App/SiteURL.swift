@@ -1,0 +1,68 @@
+import Foundation
+import SamenCore
+
+/// Every page's address, built in one place: templates get finished links
+/// from their page context and never put a path together themselves.
+enum SiteURL: Sendable {
+    case home
+    case login(next: String?)
+    case logout
+    case password
+    case language(Language, back: String)
+    case schools
+    case schoolNew
+    case school(UUID)
+    case schoolEdit(UUID)
+    case schoolImport(UUID)
+    case group(UUID)
+    case students(query: String?, schoolID: UUID?)
+    case studentNew(schoolID: UUID)
+    case student(UUID)
+    case studentEdit(UUID)
+    case staff
+    case organisations
+    case accounts
+    case accountNew
+    case accountEdit(UUID)
+    case stylesheet
+    case script
+
+    var path: String {
+        switch self {
+        case .home: return "/"
+        case .login(let next):
+            guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next != "/login" else { return "/login" }
+            return "/login?next=" + Self.encode(next)
+        case .logout: return "/logout"
+        case .password: return "/account/password"
+        case .language(let language, let back): return "/language/\(language.rawValue)?back=" + Self.encode(back)
+        case .schools: return "/schools"
+        case .schoolNew: return "/schools/new"
+        case .school(let id): return "/schools/\(id)"
+        case .schoolEdit(let id): return "/schools/\(id)/edit"
+        case .schoolImport(let id): return "/schools/\(id)/import"
+        case .group(let id): return "/groups/\(id)"
+        case .students(let query, let schoolID):
+            var items: [String] = []
+            if let query, !query.isEmpty { items.append("q=" + Self.encode(query)) }
+            if let schoolID { items.append("school=\(schoolID)") }
+            return "/students" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        case .studentNew(let schoolID): return "/students/new?school=\(schoolID)"
+        case .student(let id): return "/students/\(id)"
+        case .studentEdit(let id): return "/students/\(id)/edit"
+        case .staff: return "/staff"
+        case .organisations: return "/organisations"
+        case .accounts: return "/accounts"
+        case .accountNew: return "/accounts/new"
+        case .accountEdit(let id): return "/accounts/\(id)/edit"
+        case .stylesheet: return "/css/samen.css"
+        case .script: return "/js/samen.js"
+        }
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}

@@ -1,0 +1,86 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Leaf
+import LeafKit
+import SQLKit
+import Vapor
+
+struct SamenConfigKey: StorageKey { typealias Value = SamenConfig }
+
+extension Application {
+    public var samenConfig: SamenConfig {
+        get { storage[SamenConfigKey.self]! }
+        set { storage[SamenConfigKey.self] = newValue }
+    }
+}
+
+/// Where the bundled templates, stylesheet and OpenAPI document live.
+enum SamenResources {
+    static var directory: String {
+        let url = Bundle.module.url(forResource: "Resources", withExtension: nil)!
+        return url.path.hasSuffix("/") ? url.path : url.path + "/"
+    }
+}
+
+/// Sets up an application: database, migrations, templates, middleware, routes.
+/// Runs no migration itself; callers decide (`samen serve` migrates on start).
+public func configure(_ app: Application, _ config: SamenConfig) throws {
+    app.samenConfig = config
+
+    switch config.database {
+    case .sqlite(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url, let schema):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        if let schema { postgres.searchPath = [schema] }
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+    app.logger.logLevel = app.environment == .testing ? .warning : .info
+
+    addMigrations(app)
+
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.decoyHash = try app.password.hash(Tokens.make())
+    app.directory.viewsDirectory = SamenResources.directory + "Views/"
+    app.views.use(.leaf)
+    // The build folder (.build) is hidden, so the default "visible files only" limit must go.
+    let views = app.directory.viewsDirectory
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: views, viewDirectory: views))
+    if app.environment != .development { app.leaf.cache.isEnabled = true }
+
+    app.routes.defaultMaxBodySize = "32mb"
+    app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
+    // Outside the error middleware, so error pages carry the headers too.
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SamenErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: SamenResources.directory + "Public/"))
+    app.middleware.use(SessionLoader())
+    app.middleware.use(CSRFMiddleware())
+
+    try routes(app)
+}
+
+func addMigrations(_ app: Application) {
+    app.migrations.add(
+        M0001CreateRegions(), M0002CreateSchools(), M0003CreateSchoolYears(), M0004CreateOrganisations(),
+        M0005CreateAccounts(), M0006CreateAccountSchools(), M0007CreateGroups(), M0008CreateGroupStaff(),
+        M0009CreateStudents(), M0010CreateGuardians(), M0011CreateSessions(), M0012CreateLoginFailures())
+}
+
+extension Application {
+    /// Prepares the database for use: SQLite in WAL mode with full sync
+    /// (an acknowledged write survives a crash), then every pending migration.
+    public func prepareDatabase() async throws {
+        if let sql = db as? any SQLDatabase, samenConfig.engineName == "sqlite" {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA synchronous=FULL").run()
+        }
+        try await autoMigrate()
+    }
+}

@@ -1,0 +1,491 @@
+import Fluent
+import Foundation
+import SamenCore
+import Vapor
+
+struct LinkedItem: Encodable { var label: String; var href: String; var detail: String }
+
+struct SchoolCard: Encodable {
+    var name: String
+    var code: String
+    var type: String
+    var city: String
+    var href: String
+    var groups: Int
+    var students: String
+}
+
+struct GroupCard: Encodable {
+    var name: String
+    var school: String
+    var href: String
+    var isMentor: Bool
+    var students: [StudentLine]
+}
+
+struct StudentLine: Encodable {
+    var name: String
+    var number: String
+    var age: String
+    var group: String
+    var school: String
+    var href: String
+}
+
+struct HomePage: Encodable {
+    var role: String
+    var intro: String
+    var schools: [SchoolCard]
+    var groups: [GroupCard]
+    var organisation: String?
+    var searchAction: String?
+    var links: [LinkedItem]
+}
+
+struct SchoolsPage: Encodable {
+    var schools: [SchoolCard]
+    var newHref: String?
+}
+
+struct GroupLine: Encodable {
+    var name: String
+    var level: String
+    var students: Int
+    var mentors: String
+    var href: String
+}
+
+struct SchoolPage: Encodable {
+    var school: SchoolCard
+    var region: String
+    var schoolYear: String
+    var groups: [GroupLine]
+    var editHref: String?
+    var importHref: String?
+    var studentsHref: String?
+    var newStudentHref: String?
+    var groupAction: String?
+    var groupError: String?
+    var groupName: String
+}
+
+struct GroupPage: Encodable {
+    var name: String
+    var level: String
+    var schoolYear: String
+    var school: String
+    var schoolHref: String
+    var staff: [LinkedItem]
+    var students: [StudentLine]
+    var showsStudents: Bool
+}
+
+struct StudentsPage: Encodable {
+    var action: String
+    var query: String
+    var schools: [Option]
+    var students: [StudentLine]
+    var total: Int
+    var summary: String
+    var previousHref: String?
+    var nextHref: String?
+}
+
+struct Option: Encodable { var value: String; var label: String; var selected: Bool }
+
+struct StudentPage: Encodable {
+    var name: String
+    var number: String
+    var birthDate: String
+    var age: String
+    var group: String
+    var groupHref: String?
+    var school: String
+    var schoolHref: String
+    var enrolled: String
+    var left: String
+    var pseudonym: String?
+    var guardians: [GuardianJSON]
+    var editHref: String?
+}
+
+struct FormPage: Encodable {
+    var action: String
+    var cancelHref: String
+    var values: [String: String]
+    var errors: [String: String]
+    var options: [Option]
+    var isNew: Bool
+}
+
+/// The directory's web pages.
+struct DirectoryController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get(use: home)
+        routes.get("schools", use: schools)
+        routes.get("schools", "new", use: newSchool)
+        routes.post("schools", "new", use: createSchool)
+        routes.get("schools", ":school", use: school)
+        routes.post("schools", ":school", "groups", use: createGroup)
+        routes.get("schools", ":school", "edit", use: editSchool)
+        routes.post("schools", ":school", "edit", use: updateSchool)
+        routes.get("groups", ":group", use: group)
+        routes.get("students", use: students)
+        routes.get("students", "new", use: newStudent)
+        routes.post("students", "new", use: createStudent)
+        routes.get("students", ":student", use: student)
+        routes.get("students", ":student", "edit", use: editStudent)
+        routes.post("students", ":student", "edit", use: updateStudent)
+    }
+
+    // MARK: Home
+
+    func home(req: Request) async throws -> Response {
+        guard let user = req.currentUser else { return req.redirect(to: SiteURL.login(next: nil).path) }
+        let language = req.language
+        let service = req.directory
+        let today = LocalDate.today()
+        var page = HomePage(role: user.role.rawValue, intro: Catalogue.text("home_intro_\(user.role.rawValue)", language),
+                            schools: [], groups: [], organisation: nil, searchAction: nil, links: [])
+        let visible = try await service.schools(for: user.viewer)
+        let suppression = Suppression()
+        for school in visible {
+            let groups = try await service.groups(ofSchool: school.id)
+            let count = groups.reduce(0) { $0 + $1.student_count }
+            page.schools.append(SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city,
+                                           href: SiteURL.school(school.id).path, groups: groups.count,
+                                           students: user.role == .region ? suppression.display(count) : String(count)))
+        }
+        if AccessPolicy.studentScope(user.role) != .none && user.role != .youthworker {
+            page.searchAction = SiteURL.students(query: nil, schoolID: nil).path
+        }
+        if user.role == .teacher {
+            let teaching = try await GroupStaff.query(on: req.db).filter(\.$account.$id == user.accountID)
+                .with(\.$group) { $0.with(\.$school) }.all()
+            for entry in teaching.sorted(by: { ($0.isMentor ? 0 : 1, $0.group.name) < ($1.isMentor ? 0 : 1, $1.group.name) }) {
+                var filter = DirectoryService.StudentFilter()
+                filter.groupID = entry.group.id
+                filter.perPage = 500
+                let rows = try await service.students(for: user.viewer, filter: filter).items
+                page.groups.append(GroupCard(name: entry.group.name, school: entry.group.school.name, href: SiteURL.group(entry.group.id!).path,
+                                             isMentor: entry.isMentor, students: rows.map { line($0, today: today) }))
+            }
+        }
+        if user.role == .youthworker, let account = try await Account.query(on: req.db).filter(\.$id == user.accountID).with(\.$organisation).first() {
+            page.organisation = account.organisation?.name
+        }
+        if user.role == .admin {
+            page.links = [LinkedItem(label: Catalogue.text("nav_accounts", language), href: SiteURL.accounts.path, detail: "")]
+        }
+        return try await req.renderPage("app/home", title: "home_title", page: page)
+    }
+
+    func line(_ row: StudentRow, today: LocalDate) -> StudentLine {
+        let age = LocalDate(iso: row.birth_date).map { String($0.age(on: today)) } ?? ""
+        return StudentLine(name: row.listed_name, number: row.number, age: age, group: row.group ?? "", school: row.school,
+                           href: SiteURL.student(row.id).path)
+    }
+
+    // MARK: Schools
+
+    func schools(req: Request) async throws -> Response {
+        let user = try req.require(.read, .directory)
+        let service = req.directory
+        var cards: [SchoolCard] = []
+        for school in try await service.schools(for: user.viewer) {
+            let groups = try await service.groups(ofSchool: school.id)
+            let count = groups.reduce(0) { $0 + $1.student_count }
+            cards.append(SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city, href: SiteURL.school(school.id).path,
+                                    groups: groups.count, students: user.role == .region ? Suppression().display(count) : String(count)))
+        }
+        return try await req.renderPage("directory/schools", title: "schools_title",
+                                        page: SchoolsPage(schools: cards, newHref: user.viewer.can(.create, .directory) ? SiteURL.schoolNew.path : nil))
+    }
+
+    func schoolID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("school", as: UUID.self) else { throw SamenError.notFound }
+        return id
+    }
+
+    func school(req: Request) async throws -> Response {
+        try await renderSchool(req: req, groupName: "", groupError: nil, status: .ok)
+    }
+
+    func renderSchool(req: Request, groupName: String, groupError: String?, status: HTTPResponseStatus) async throws -> Response {
+        let user = try req.require(.read, .directory)
+        let service = req.directory
+        let school = try await service.school(try schoolID(req), for: user.viewer)
+        let id = school.id!
+        let groups = try await service.groups(ofSchool: id)
+        let region = try await Region.find(school.$region.id, on: req.db)
+        let canEdit = user.viewer.can(.update, .directory)
+        let canStudents = user.viewer.can(.read, .student) && AccessPolicy.studentScope(user.role) != .consentOrCase
+        let total = groups.reduce(0) { $0 + $1.student_count }
+        let page = SchoolPage(
+            school: SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city, href: SiteURL.school(id).path,
+                               groups: groups.count, students: user.role == .region ? Suppression().display(total) : String(total)),
+            region: region?.name ?? "",
+            schoolYear: SchoolYearPeriod.containing(.today()).name,
+            groups: groups.map { GroupLine(name: $0.name, level: $0.level, students: $0.student_count, mentors: $0.mentors.joined(separator: ", "),
+                                           href: SiteURL.group($0.id).path) },
+            editHref: canEdit ? SiteURL.schoolEdit(id).path : nil,
+            importHref: user.viewer.can(.create, .student) ? SiteURL.schoolImport(id).path : nil,
+            studentsHref: canStudents ? SiteURL.students(query: nil, schoolID: id).path : nil,
+            newStudentHref: user.viewer.can(.create, .student) ? SiteURL.studentNew(schoolID: id).path : nil,
+            groupAction: canEdit ? SiteURL.school(id).path + "/groups" : nil,
+            groupError: groupError, groupName: groupName)
+        return try await req.renderPage("directory/school", title: "school_title", titleArguments: [school.name], page: page, status: status)
+    }
+
+    struct GroupForm: Content { var name: String?; var level: String? }
+
+    func createGroup(req: Request) async throws -> Response {
+        let user = try req.require(.update, .directory)
+        let school = try await req.directory.school(try schoolID(req), for: user.viewer)
+        let form = try req.content.decode(GroupForm.self)
+        do {
+            let group = try await req.directory.createGroup(schoolID: school.id!, name: form.name ?? "", level: form.level ?? "")
+            return req.redirect(to: SiteURL.group(group.id!).path)
+        } catch let error as SamenError where error.status == .badRequest {
+            return try await renderSchool(req: req, groupName: form.name ?? "",
+                                          groupError: Catalogue.text(error.key, req.language, error.arguments), status: .badRequest)
+        }
+    }
+
+    func schoolForm(req: Request, values: [String: String], errors: [String: String], action: String, cancel: String,
+                    isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let options = SchoolType.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("school_type_\($0.rawValue)", req.language),
+                                                       selected: values["type"] == $0.rawValue) }
+        return try await req.renderPage("directory/school-form", title: isNew ? "school_new_title" : "school_edit_title",
+                                        page: FormPage(action: action, cancelHref: cancel, values: values, errors: errors, options: options, isNew: isNew),
+                                        status: status)
+    }
+
+    func newSchool(req: Request) async throws -> Response {
+        _ = try req.require(.create, .directory)
+        return try await schoolForm(req: req, values: ["type": "PO"], errors: [:], action: SiteURL.schoolNew.path, cancel: SiteURL.schools.path, isNew: true)
+    }
+
+    struct SchoolForm: Content { var code: String?; var name: String?; var type: String?; var city: String? }
+
+    func values(_ form: SchoolForm) -> [String: String] {
+        ["code": form.code ?? "", "name": form.name ?? "", "type": form.type ?? "", "city": form.city ?? ""]
+    }
+
+    func messages(_ problems: [FieldProblem], _ language: Language) -> [String: String] {
+        Dictionary(problems.map { ($0.field, Catalogue.text($0.key, language, $0.arguments)) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func createSchool(req: Request) async throws -> Response {
+        _ = try req.require(.create, .directory)
+        let form = try req.content.decode(SchoolForm.self)
+        let again = { (errors: [String: String]) in
+            try await self.schoolForm(req: req, values: self.values(form), errors: errors, action: SiteURL.schoolNew.path,
+                                      cancel: SiteURL.schools.path, isNew: true, status: .badRequest)
+        }
+        switch SchoolFields.validate(code: form.code ?? "", name: form.name ?? "", type: form.type ?? "", city: form.city ?? "") {
+        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .success(let fields):
+            do {
+                let school = try await req.directory.createSchool(fields, regionID: nil)
+                return req.redirect(to: SiteURL.school(school.id!).path)
+            } catch let error as SamenError where error.field != nil {
+                return try await again([error.field!: Catalogue.text(error.key, req.language, error.arguments)])
+            }
+        }
+    }
+
+    func editSchool(req: Request) async throws -> Response {
+        let user = try req.require(.update, .directory)
+        let school = try await req.directory.school(try schoolID(req), for: user.viewer)
+        return try await schoolForm(req: req, values: ["code": school.code, "name": school.name, "type": school.type, "city": school.city],
+                                    errors: [:], action: SiteURL.schoolEdit(school.id!).path, cancel: SiteURL.school(school.id!).path, isNew: false)
+    }
+
+    func updateSchool(req: Request) async throws -> Response {
+        let user = try req.require(.update, .directory)
+        let school = try await req.directory.school(try schoolID(req), for: user.viewer)
+        let form = try req.content.decode(SchoolForm.self)
+        let again = { (errors: [String: String]) in
+            try await self.schoolForm(req: req, values: self.values(form), errors: errors, action: SiteURL.schoolEdit(school.id!).path,
+                                      cancel: SiteURL.school(school.id!).path, isNew: false, status: .badRequest)
+        }
+        switch SchoolFields.validate(code: form.code ?? "", name: form.name ?? "", type: form.type ?? "", city: form.city ?? "") {
+        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .success(let fields):
+            do {
+                try await req.directory.updateSchool(school, fields)
+                return req.redirect(to: SiteURL.school(school.id!).path)
+            } catch let error as SamenError where error.field != nil {
+                return try await again([error.field!: Catalogue.text(error.key, req.language, error.arguments)])
+            }
+        }
+    }
+
+    // MARK: Groups
+
+    func group(req: Request) async throws -> Response {
+        let user = try req.require(.read, .directory)
+        guard let id = req.parameters.get("group", as: UUID.self) else { throw SamenError.notFound }
+        let group = try await req.directory.group(id, for: user.viewer)
+        let staff = try await GroupStaff.query(on: req.db).filter(\.$group.$id == id).with(\.$account).all()
+        let language = req.language
+        var filter = DirectoryService.StudentFilter()
+        filter.groupID = id
+        filter.perPage = 500
+        let showsStudents = user.viewer.can(.read, .student) && AccessPolicy.studentScope(user.role) != .consentOrCase
+        let rows = showsStudents ? try await req.directory.students(for: user.viewer, filter: filter).items : []
+        let today = LocalDate.today()
+        let page = GroupPage(
+            name: group.name, level: group.level, schoolYear: group.schoolYear.name, school: group.school.name,
+            schoolHref: SiteURL.school(group.$school.id).path,
+            staff: staff.sorted { ($0.isMentor ? 0 : 1) < ($1.isMentor ? 0 : 1) }.map {
+                LinkedItem(label: $0.account.name.display, href: "", detail: Catalogue.text($0.isMentor ? "group_mentor" : "group_teacher", language))
+            },
+            students: rows.map { line($0, today: today) }, showsStudents: showsStudents)
+        return try await req.renderPage("directory/group", title: "group_title", titleArguments: [group.name], page: page)
+    }
+
+    // MARK: Students
+
+    func students(req: Request) async throws -> Response {
+        let user = try req.require(.read, .student)
+        let language = req.language
+        var filter = DirectoryService.StudentFilter()
+        filter.query = try? req.query.get(String.self, at: "q")
+        filter.schoolID = try? req.query.get(UUID.self, at: "school")
+        filter.page = (try? req.query.get(Int.self, at: "page")) ?? 1
+        let result = try await req.directory.students(for: user.viewer, filter: filter)
+        let schools = try await req.directory.schools(for: user.viewer)
+        let today = LocalDate.today()
+        func pageHref(_ n: Int) -> String {
+            SiteURL.students(query: filter.query, schoolID: filter.schoolID).path + (filter.query == nil && filter.schoolID == nil ? "?" : "&") + "page=\(n)"
+        }
+        let lastPage = max(1, (result.total + result.per_page - 1) / result.per_page)
+        let page = StudentsPage(
+            action: SiteURL.students(query: nil, schoolID: nil).path, query: filter.query ?? "",
+            schools: schools.count > 1 ? [Option(value: "", label: Catalogue.text("students_all_schools", language), selected: filter.schoolID == nil)]
+                + schools.map { Option(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.schoolID) } : [],
+            students: result.items.map { line($0, today: today) }, total: result.total,
+            summary: Catalogue.text("students_summary", language, [String(result.total), String(result.page), String(lastPage)]),
+            previousHref: result.page > 1 ? pageHref(result.page - 1) : nil,
+            nextHref: result.page < lastPage ? pageHref(result.page + 1) : nil)
+        return try await req.renderPage("directory/students", title: "students_title", page: page)
+    }
+
+    func studentID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("student", as: UUID.self) else { throw SamenError.notFound }
+        return id
+    }
+
+    func student(req: Request) async throws -> Response {
+        let user = try req.require(.read, .student)
+        let student = try await req.directory.student(try studentID(req), for: user.viewer)
+        let detail = try await req.directory.detail(student, for: user.viewer)
+        let language = req.language
+        let birth = LocalDate(iso: student.birthDate)
+        let page = StudentPage(
+            name: student.name.display, number: student.number, birthDate: birth?.display(language) ?? student.birthDate,
+            age: birth.map { String($0.age(on: .today())) } ?? "", group: student.group?.name ?? "—",
+            groupHref: student.$group.id.map { SiteURL.group($0).path }, school: student.school.name,
+            schoolHref: SiteURL.school(student.$school.id).path,
+            enrolled: student.enrolledOn.flatMap(LocalDate.init(iso:))?.display(language) ?? "—",
+            left: student.leftOn.flatMap(LocalDate.init(iso:))?.display(language) ?? "—",
+            pseudonym: detail.pseudonym, guardians: detail.guardians,
+            editHref: user.viewer.can(.update, .student) ? SiteURL.studentEdit(student.id!).path : nil)
+        return try await req.renderPage("directory/student", title: "student_title", titleArguments: [student.name.display], page: page)
+    }
+
+    func studentForm(req: Request, schoolID: UUID, values: [String: String], errors: [String: String], action: String, cancel: String,
+                     isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let groups = try await req.directory.groups(ofSchool: schoolID)
+        let options = [Option(value: "", label: "—", selected: (values["group_id"] ?? "").isEmpty)]
+            + groups.map { Option(value: $0.id.uuidString, label: $0.name, selected: values["group_id"] == $0.id.uuidString) }
+        return try await req.renderPage("directory/student-form", title: isNew ? "student_new_title" : "student_edit_title",
+                                        page: FormPage(action: action, cancelHref: cancel, values: values, errors: errors, options: options, isNew: isNew),
+                                        status: status)
+    }
+
+    func newStudent(req: Request) async throws -> Response {
+        let user = try req.require(.create, .student)
+        guard let schoolID = try? req.query.get(UUID.self, at: "school") else { throw SamenError.notFound }
+        let school = try await req.directory.school(schoolID, for: user.viewer)
+        return try await studentForm(req: req, schoolID: school.id!, values: ["school": schoolID.uuidString], errors: [:],
+                                     action: SiteURL.studentNew(schoolID: schoolID).path, cancel: SiteURL.school(schoolID).path, isNew: true)
+    }
+
+    struct StudentForm: Content {
+        var number: String?
+        var first_name: String?
+        var particle: String?
+        var last_name: String?
+        var birth_date: String?
+        var group_id: String?
+        var enrolled_on: String?
+        var left_on: String?
+    }
+
+    func values(_ form: StudentForm) -> [String: String] {
+        ["number": form.number ?? "", "first_name": form.first_name ?? "", "particle": form.particle ?? "", "last_name": form.last_name ?? "",
+         "birth_date": form.birth_date ?? "", "group_id": form.group_id ?? "", "enrolled_on": form.enrolled_on ?? "", "left_on": form.left_on ?? ""]
+    }
+
+    func validate(_ form: StudentForm) -> Validated<StudentFields> {
+        StudentFields.validate(number: form.number ?? "", firstName: form.first_name ?? "", particle: form.particle ?? "",
+                               lastName: form.last_name ?? "", birthDate: form.birth_date ?? "", enrolled: form.enrolled_on ?? "",
+                               left: form.left_on ?? "", today: .today())
+    }
+
+    func createStudent(req: Request) async throws -> Response {
+        let user = try req.require(.create, .student)
+        guard let schoolID = try? req.query.get(UUID.self, at: "school") else { throw SamenError.notFound }
+        let school = try await req.directory.school(schoolID, for: user.viewer)
+        let form = try req.content.decode(StudentForm.self)
+        let again = { (errors: [String: String]) in
+            try await self.studentForm(req: req, schoolID: schoolID, values: self.values(form), errors: errors,
+                                       action: SiteURL.studentNew(schoolID: schoolID).path, cancel: SiteURL.school(schoolID).path,
+                                       isNew: true, status: .badRequest)
+        }
+        switch validate(form) {
+        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .success(let fields):
+            do {
+                let student = try await req.directory.createStudent(school: school.id!, groupID: form.group_id.flatMap(UUID.init(uuidString:)), fields: fields)
+                return req.redirect(to: SiteURL.student(student.id!).path)
+            } catch let error as SamenError where error.field != nil {
+                return try await again([error.field!: Catalogue.text(error.key, req.language, error.arguments)])
+            }
+        }
+    }
+
+    func editStudent(req: Request) async throws -> Response {
+        let user = try req.require(.update, .student)
+        let student = try await req.directory.student(try studentID(req), for: user.viewer)
+        let values = ["number": student.number, "first_name": student.firstName, "particle": student.particle, "last_name": student.lastName,
+                      "birth_date": student.birthDate, "group_id": student.$group.id?.uuidString ?? "",
+                      "enrolled_on": student.enrolledOn ?? "", "left_on": student.leftOn ?? ""]
+        return try await studentForm(req: req, schoolID: student.$school.id, values: values, errors: [:],
+                                     action: SiteURL.studentEdit(student.id!).path, cancel: SiteURL.student(student.id!).path, isNew: false)
+    }
+
+    func updateStudent(req: Request) async throws -> Response {
+        let user = try req.require(.update, .student)
+        let student = try await req.directory.student(try studentID(req), for: user.viewer)
+        let form = try req.content.decode(StudentForm.self)
+        let again = { (errors: [String: String]) in
+            try await self.studentForm(req: req, schoolID: student.$school.id, values: self.values(form), errors: errors,
+                                       action: SiteURL.studentEdit(student.id!).path, cancel: SiteURL.student(student.id!).path,
+                                       isNew: false, status: .badRequest)
+        }
+        switch validate(form) {
+        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .success(let fields):
+            do {
+                try await req.directory.updateStudent(student, groupID: form.group_id.flatMap(UUID.init(uuidString:)), fields: fields)
+                return req.redirect(to: SiteURL.student(student.id!).path)
+            } catch let error as SamenError where error.field != nil {
+                return try await again([error.field!: Catalogue.text(error.key, req.language, error.arguments)])
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+import Fluent
+import Foundation
+import SamenCore
+import SQLKit
+import Vapor
+
+/// A school as lists show it.
+struct SchoolSummary: Content, Sendable {
+    var id: UUID
+    var code: String
+    var name: String
+    var type: String
+    var city: String
+    var region_id: UUID
+}
+
+struct GroupSummary: Content, Sendable {
+    var id: UUID
+    var school_id: UUID
+    var name: String
+    var level: String
+    var school_year: String
+    var student_count: Int
+    var mentors: [String]
+}
+
+/// A student as lists show it.
+struct StudentRow: Content, Sendable {
+    var id: UUID
+    var school_id: UUID
+    var number: String
+    var first_name: String
+    var particle: String
+    var last_name: String
+    var display_name: String
+    var listed_name: String
+    var birth_date: String
+    var group_id: UUID?
+    var group: String?
+    var school: String
+}
+
+struct GuardianJSON: Content, Sendable {
+    var name: String
+    var email: String
+    var phone: String
+    var relation: String
+}
+
+struct StudentDetail: Content, Sendable {
+    var student: StudentRow
+    var enrolled_on: String?
+    var left_on: String?
+    var pseudonym: String?
+    var guardians: [GuardianJSON]
+}
+
+struct Page<Item: Content & Sendable>: Content, Sendable {
+    var items: [Item]
+    var total: Int
+    var page: Int
+    var per_page: Int
+}
+
+/// The directory's reads and writes, scoped to the person asking. Web
+/// pages, the API and the CLI all go through here, so scope is checked once.
+struct DirectoryService {
+    let db: Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    // MARK: Schools
+
+    func schools(for viewer: Viewer) async throws -> [SchoolSummary] {
+        let query = School.query(on: db).filter(\.$archivedAt == nil).sort(\.$name)
+        switch AccessPolicy.schoolScope(viewer.role) {
+        case .all: break
+        case .ownRegion:
+            guard let region = viewer.regionID else { return [] }
+            query.filter(\.$region.$id == region)
+        case .ownSchools:
+            guard !viewer.schoolIDs.isEmpty else { return [] }
+            query.filter(\.$id ~~ Array(viewer.schoolIDs))
+        case .none: return []
+        }
+        return try await query.all().map(summary)
+    }
+
+    func summary(_ school: School) -> SchoolSummary {
+        SchoolSummary(id: school.id!, code: school.code, name: school.name, type: school.type, city: school.city, region_id: school.$region.id)
+    }
+
+    /// The school if it lies in the viewer's scope; 404 otherwise.
+    func school(_ id: UUID, for viewer: Viewer) async throws -> School {
+        guard let school = try await School.find(id, on: db), viewer.canSeeSchool(id: id, regionID: school.$region.id) else {
+            throw SamenError.notFound
+        }
+        return school
+    }
+
+    func createSchool(_ fields: SchoolFields, regionID: UUID?) async throws -> School {
+        try await ensureCodeFree(fields.code, except: nil)
+        let region: UUID
+        if let regionID, try await Region.find(regionID, on: db) != nil {
+            region = regionID
+        } else if regionID == nil, let only = try await Region.query(on: db).first()?.id {
+            region = only
+        } else {
+            throw SamenError.invalid("school_bad_region", field: "region_id")
+        }
+        let school = School(regionID: region, code: fields.code, name: fields.name, type: fields.type, city: fields.city)
+        try await db.transaction { db in
+            try await school.create(on: db)
+            try await currentYear(for: school.id!, on: db)
+        }
+        return school
+    }
+
+    func updateSchool(_ school: School, _ fields: SchoolFields) async throws {
+        try await ensureCodeFree(fields.code, except: school.id)
+        school.code = fields.code
+        school.name = fields.name
+        school.type = fields.type.rawValue
+        school.city = fields.city
+        try await school.save(on: db)
+    }
+
+    private func ensureCodeFree(_ code: String, except id: UUID?) async throws {
+        let query = School.query(on: db).filter(\.$code == code)
+        if let id { query.filter(\.$id != id) }
+        if try await query.count() > 0 { throw SamenError.invalid("school_code_taken", field: "code", [code]) }
+    }
+
+    /// The school's current school year, created when missing.
+    @discardableResult
+    func currentYear(for schoolID: UUID, on db: Database? = nil, today: LocalDate = .today()) async throws -> SchoolYear {
+        let db = db ?? self.db
+        let period = SchoolYearPeriod.containing(today)
+        if let year = try await SchoolYear.query(on: db).filter(\.$school.$id == schoolID).filter(\.$name == period.name).first() {
+            return year
+        }
+        let year = SchoolYear(schoolID: schoolID, period: period)
+        try await year.create(on: db)
+        return year
+    }
+
+    // MARK: Groups
+
+    /// Groups of a school with their student counts and mentors; for a
+    /// teacher, their own groups are marked by the caller.
+    func groups(ofSchool schoolID: UUID) async throws -> [GroupSummary] {
+        let groups = try await SchoolGroup.query(on: db).filter(\.$school.$id == schoolID).with(\.$schoolYear).all()
+        let counts = try await sql.select().column("group_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("students").where("school_id", .equal, SQLBind(schoolID)).where("left_on", .is, SQLLiteral.null)
+            .groupBy("group_id").all()
+        var countByGroup: [UUID: Int] = [:]
+        for row in counts {
+            if let id = try row.decode(column: "group_id", as: UUID?.self) { countByGroup[id] = try row.decode(column: "n", as: Int.self) }
+        }
+        let mentors = try await GroupStaff.query(on: db).filter(\.$group.$id ~~ groups.compactMap(\.id)).filter(\.$isMentor == true)
+            .with(\.$account).all()
+        return groups.map { group in
+            GroupSummary(id: group.id!, school_id: schoolID, name: group.name, level: group.level, school_year: group.schoolYear.name,
+                         student_count: countByGroup[group.id!] ?? 0,
+                         mentors: mentors.filter { $0.$group.id == group.id }.map { $0.account.name.display })
+        }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+    }
+
+    func group(_ id: UUID, for viewer: Viewer) async throws -> SchoolGroup {
+        guard let group = try await SchoolGroup.query(on: db).filter(\.$id == id).with(\.$school).with(\.$schoolYear).first(),
+              viewer.canSeeSchool(id: group.$school.id, regionID: group.school.$region.id) else { throw SamenError.notFound }
+        return group
+    }
+
+    func createGroup(schoolID: UUID, name: String, level: String) async throws -> SchoolGroup {
+        if let key = NameRules.groupProblem(name) { throw SamenError.invalid(key, field: "name", [String(StudentImportRules.maxGroupLength)]) }
+        if level.count > 40 { throw SamenError.invalid("import_too_long", field: "level", ["40"]) }
+        let year = try await currentYear(for: schoolID)
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if try await SchoolGroup.query(on: db).filter(\.$schoolYear.$id == year.id!).filter(\.$name == trimmed).count() > 0 {
+            throw SamenError.invalid("group_name_taken", field: "name", [trimmed])
+        }
+        let group = SchoolGroup(schoolID: schoolID, schoolYearID: year.id!, name: trimmed, level: level.trimmingCharacters(in: .whitespaces))
+        try await group.create(on: db)
+        return group
+    }
+
+    // MARK: Students
+
+    struct StudentFilter {
+        var query: String?
+        var schoolID: UUID?
+        var groupID: UUID?
+        var page: Int = 1
+        var perPage: Int = 50
+    }
+
+    /// Students within the viewer's scope, surname first, 50 a page.
+    func students(for viewer: Viewer, filter: StudentFilter) async throws -> Page<StudentRow> {
+        let page = max(1, filter.page)
+        let perPage = min(max(1, filter.perPage), 500)
+        func apply(_ builder: SQLSelectBuilder) -> SQLSelectBuilder? {
+            switch AccessPolicy.studentScope(viewer.role) {
+            case .all: break
+            case .ownSchools:
+                guard !viewer.schoolIDs.isEmpty else { return nil }
+                builder.where(SQLColumn("school_id", table: "s"), .in, SQLGroupExpression(viewer.schoolIDs.map { SQLBind($0) }))
+            case .ownGroups:
+                guard !viewer.groupIDs.isEmpty else { return nil }
+                builder.where(SQLColumn("group_id", table: "s"), .in, SQLGroupExpression(viewer.groupIDs.map { SQLBind($0) }))
+            case .consentOrCase, .none:
+                return nil
+            }
+            if let school = filter.schoolID { builder.where(SQLColumn("school_id", table: "s"), .equal, SQLBind(school)) }
+            if let group = filter.groupID { builder.where(SQLColumn("group_id", table: "s"), .equal, SQLBind(group)) }
+            if let text = filter.query?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                let folded = PersonName.fold(text).replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+                builder.where { group in
+                    group.where(SQLColumn("search_text", table: "s"), .like, SQLBind("%\(folded)%"))
+                        .orWhere(SQLColumn("number", table: "s"), .like, SQLBind("\(folded)%"))
+                }
+            }
+            return builder
+        }
+        guard let counter = apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))) else {
+            return Page(items: [], total: 0, page: page, per_page: perPage)
+        }
+        let total = try await counter.first(decodingColumn: "n", as: Int.self) ?? 0
+        let select = sql.select()
+            .column(SQLColumn("id", table: "s")).column(SQLColumn("school_id", table: "s")).column(SQLColumn("number", table: "s"))
+            .column(SQLColumn("first_name", table: "s")).column(SQLColumn("particle", table: "s")).column(SQLColumn("last_name", table: "s"))
+            .column(SQLColumn("birth_date", table: "s")).column(SQLColumn("group_id", table: "s"))
+            .column(SQLColumn("name", table: "g"), as: "group_name").column(SQLColumn("name", table: "sc"), as: "school_name")
+            .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))
+            .join(SQLAlias(SQLIdentifier("school_groups"), as: SQLIdentifier("g")), method: SQLJoinMethod.left,
+                  on: SQLColumn("id", table: "g"), .equal, SQLColumn("group_id", table: "s"))
+            .join(SQLAlias(SQLIdentifier("schools"), as: SQLIdentifier("sc")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("id", table: "sc"), .equal, SQLColumn("school_id", table: "s"))
+        let rows = try await apply(select)!
+            .orderBy(SQLColumn("sort_name", table: "s")).orderBy(SQLColumn("number", table: "s"))
+            .limit(perPage).offset((page - 1) * perPage)
+            .all()
+        let items = try rows.map { row in
+            let name = PersonName(first: try row.decode(column: "first_name", as: String.self),
+                                  particle: try row.decode(column: "particle", as: String.self),
+                                  last: try row.decode(column: "last_name", as: String.self))
+            return StudentRow(
+                id: try row.decode(column: "id", as: UUID.self), school_id: try row.decode(column: "school_id", as: UUID.self),
+                number: try row.decode(column: "number", as: String.self),
+                first_name: name.first, particle: name.particle, last_name: name.last, display_name: name.display, listed_name: name.listed,
+                birth_date: try row.decode(column: "birth_date", as: String.self),
+                group_id: try row.decode(column: "group_id", as: UUID?.self), group: try row.decode(column: "group_name", as: String?.self),
+                school: try row.decode(column: "school_name", as: String.self))
+        }
+        return Page(items: items, total: total, page: page, per_page: perPage)
+    }
+
+    /// The student if within the viewer's scope; 404 otherwise (outside scope a record does not exist).
+    func student(_ id: UUID, for viewer: Viewer) async throws -> Student {
+        guard let student = try await Student.query(on: db).filter(\.$id == id).with(\.$school).with(\.$group).first(),
+              viewer.canSeeStudent(schoolID: student.$school.id, groupID: student.$group.id) else {
+            throw SamenError.notFound
+        }
+        return student
+    }
+
+    func row(_ student: Student) -> StudentRow {
+        StudentRow(id: student.id!, school_id: student.$school.id, number: student.number, first_name: student.firstName,
+                   particle: student.particle, last_name: student.lastName, display_name: student.name.display, listed_name: student.name.listed,
+                   birth_date: student.birthDate, group_id: student.$group.id, group: student.group?.name, school: student.school.name)
+    }
+
+    func detail(_ student: Student, for viewer: Viewer) async throws -> StudentDetail {
+        let links = try await StudentGuardian.query(on: db).filter(\.$student.$id == student.id!).with(\.$guardian).all()
+        return StudentDetail(
+            student: row(student), enrolled_on: student.enrolledOn, left_on: student.leftOn,
+            pseudonym: viewer.can(.update, .student) ? student.pseudonym : nil,
+            guardians: links.map { GuardianJSON(name: $0.guardian.name, email: $0.guardian.email, phone: $0.guardian.phone, relation: $0.relation) })
+    }
+
+    /// Checks that a group belongs to the school (else the field is wrong, 400).
+    func checkGroup(_ groupID: UUID?, school schoolID: UUID) async throws {
+        guard let groupID else { return }
+        guard let group = try await SchoolGroup.find(groupID, on: db), group.$school.id == schoolID else {
+            throw SamenError.invalid("student_bad_group", field: "group_id")
+        }
+    }
+
+    func createStudent(school schoolID: UUID, groupID: UUID?, fields: StudentFields) async throws -> Student {
+        try await checkGroup(groupID, school: schoolID)
+        if try await Student.query(on: db).filter(\.$school.$id == schoolID).filter(\.$number == fields.number).count() > 0 {
+            throw SamenError.invalid("student_number_taken", field: "number", [fields.number])
+        }
+        let student = Student()
+        student.$school.id = schoolID
+        student.$group.id = groupID
+        apply(fields, to: student)
+        var rng = SystemRandomNumberGenerator()
+        student.pseudonym = Pseudonym.make(using: &rng)
+        try await student.create(on: db)
+        return student
+    }
+
+    func updateStudent(_ student: Student, groupID: UUID?, fields: StudentFields) async throws {
+        try await checkGroup(groupID, school: student.$school.id)
+        if try await Student.query(on: db).filter(\.$school.$id == student.$school.id).filter(\.$number == fields.number)
+            .filter(\.$id != student.id!).count() > 0 {
+            throw SamenError.invalid("student_number_taken", field: "number", [fields.number])
+        }
+        student.$group.id = groupID
+        apply(fields, to: student)
+        try await student.save(on: db)
+    }
+
+    private func apply(_ fields: StudentFields, to student: Student) {
+        student.number = fields.number
+        student.setName(fields.name)
+        student.birthDate = fields.birthDate.iso
+        student.enrolledOn = fields.enrolled?.iso
+        student.leftOn = fields.left?.iso
+    }
+}
+
+extension Request {
+    var directory: DirectoryService { DirectoryService(db: db) }
+}

@@ -1,0 +1,1 @@
+/* Samen works without JavaScript; this file only improves. */

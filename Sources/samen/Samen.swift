@@ -1,0 +1,186 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SamenCore
+import SamenServer
+import class Vapor.Application
+import struct Vapor.Environment
+
+@main
+struct Samen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samen",
+        abstract: "Samen: school and youth care as one multi-tiered system of support.",
+        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self])
+}
+
+/// The data options every command that touches the database shares.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory of the SQLite database (default ./samen-data, or SAMEN_DATA). Ignored when DATABASE_URL is set.")
+    var data: String?
+
+    var config: SamenConfig { SamenConfig.fromEnvironment(dataDirectory: data) }
+}
+
+/// Runs `body` with a configured, migrated application, then shuts it down.
+func withApplication<T>(_ options: DataOptions, arguments: [String] = ["samen"], _ body: (Application) async throws -> T) async throws -> T {
+    let app = try await Application.make(Environment(name: "production", arguments: arguments))
+    do {
+        try configure(app, options.config)
+        try await app.prepareDatabase()
+        let result = try await body(app)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+}
+
+func bootstrapLogging() {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return handler
+    }
+}
+
+func printDemoLogins() {
+    print("Demo logins (password \"\(DemoRegion.demoPassword)\"): " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the web app (migrates the database first).")
+
+    @OptionGroup var options: DataOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Fill an empty database with the demo region first.") var demo = false
+
+    func run() async throws {
+        bootstrapLogging()
+        let app = try await Application.make(Environment(name: "production", arguments: ["samen", "serve", "--hostname", host, "--port", String(port)]))
+        do {
+            try configure(app, options.config)
+            try await app.prepareDatabase()
+            if demo {
+                switch try await DemoLoader.load(into: app) {
+                case .loaded(let schools, let students, let accounts):
+                    print("Demo loaded: \(schools) schools, \(students) students, \(accounts) accounts.")
+                case .skippedExistingData:
+                    print("The database already holds data; the demo was not loaded.")
+                }
+                printDemoLogins()
+            }
+            print("Samen listens on http://\(host):\(port) (\(app.samenConfig.engineName))")
+            try await app.execute()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run pending database migrations and exit.")
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        bootstrapLogging()
+        try await withApplication(options) { app in print("Database is up to date (\(app.samenConfig.engineName)).") }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the demo region into an empty database.")
+    @OptionGroup var options: DataOptions
+    @Option(help: "Seed of the generated region.") var seed: UInt64 = 2026
+
+    func run() async throws {
+        bootstrapLogging()
+        try await withApplication(options) { app in
+            switch try await DemoLoader.load(into: app, seed: seed) {
+            case .loaded(let schools, let students, let accounts):
+                print("Demo loaded: \(schools) schools, \(students) students, \(accounts) accounts.")
+            case .skippedExistingData:
+                print("The database already holds data; the demo was not loaded.")
+            }
+            printDemoLogins()
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import data from files.", subcommands: [ImportStudents.self])
+}
+
+struct ImportStudents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "students",
+        abstract: "Import a student export (CSV) into a school: all or nothing; see docs/import.md.")
+
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "The school's code, e.g. 10AA.") var school: String
+    @Flag(help: "Messages in English instead of Dutch.") var english = false
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        bootstrapLogging()
+        let language: Language = english ? .en : .nl
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError(Catalogue.text("cli_file_unreadable", language, [file]))
+        }
+        let outcome: Result<ImportReport, ImportFailure> = try await withApplication(options) { app in
+            try await CommandLineImport.students(bytes: Array(data), schoolCode: school, app: app)
+        }
+        switch outcome {
+        case .success(let report):
+            print(Catalogue.text("import_done", language, [String(report.created), String(report.updated), String(report.unchanged)]))
+            if !report.groups_created.isEmpty { print(Catalogue.text("import_groups_created", language) + ": " + report.groups_created.joined(separator: ", ")) }
+            if report.guardians_added > 0 { print(Catalogue.text("import_guardians_added", language) + ": \(report.guardians_added)") }
+            if !report.ignored_columns.isEmpty { print(Catalogue.text("import_ignored_columns", language) + ": " + report.ignored_columns.joined(separator: ", ")) }
+        case .failure(let failure):
+            var stderr = StandardError()
+            print(failure.describe(language), to: &stderr)
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+}
+
+struct AccountCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "account", abstract: "Manage accounts.", subcommands: [CreateAccount.self])
+}
+
+struct CreateAccount: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create an account, e.g. the first administrator of a new installation. The password is read from SAMEN_PASSWORD or standard input.")
+
+    @Argument(help: "User name.") var username: String
+    @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+    @Option(help: "First name.") var firstName = ""
+    @Option(help: "Surname.") var lastName = ""
+    @Option(help: "School codes the account works at, comma-separated.") var schools = ""
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        bootstrapLogging()
+        guard let role = Role(rawValue: role) else { throw ValidationError("Unknown role '\(role)'. Choose one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") }
+        let password = ProcessInfo.processInfo.environment["SAMEN_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
+        if let key = PasswordRule.problem(with: password, username: username) {
+            throw ValidationError(Catalogue.text(key, .en, [String(PasswordRule.minimumLength)]))
+        }
+        let codes = schools.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        try await withApplication(options) { app in
+            try await CommandLineImport.createAccount(username: username, password: password, role: role,
+                                                      name: PersonName(first: firstName.isEmpty ? username : firstName, last: lastName),
+                                                      schoolCodes: codes, app: app)
+        }
+        print("Account '\(username)' (\(role.rawValue)) created.")
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import NIOCore
+import SamenCore
+@testable import SamenServer
+import Testing
+import Vapor
+import VaporTesting
+
+/// Every route × every role × a record in scope and one outside it, with the
+/// status ACCESS.md leads to. Outside a person's scope a record does not
+/// exist (404); an action their role may not take is 403. Mutating routes
+/// are sent an empty body: a permitted caller then gets 400 (the body is
+/// checked only after access), so no record changes while the matrix runs.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    /// A route, the request that exercises it, and the expected statuses in
+    /// the order admin, region, leader, coordinator, teacher, youthworker,
+    /// researcher: for a record in scope, and (when it differs) outside it.
+    struct Row {
+        var route: String
+        var path: String
+        var body: Body = .none
+        var inScope: String
+        var outOfScope: String? = nil
+        /// Status without a login.
+        var anonymous: Int
+        /// The request ends the session: log in afresh for it.
+        var endsSession = false
+    }
+
+    enum Body { case none, form, json, jsonSchool }
+
+    static let roles: [Role] = [.admin, .region, .leader, .coordinator, .teacher, .youthworker, .researcher]
+
+    static let rows: [Row] = [
+        // Pages
+        Row(route: "GET /", path: "/", inScope: "200 200 200 200 200 200 200", anonymous: 303),
+        Row(route: "GET /login", path: "/login", inScope: "303 303 303 303 303 303 303", anonymous: 200),
+        Row(route: "POST /login", path: "/login", body: .form, inScope: "400 400 400 400 400 400 400", anonymous: 400),
+        Row(route: "POST /logout", path: "/logout", body: .form, inScope: "303 303 303 303 303 303 303", anonymous: 303, endsSession: true),
+        Row(route: "GET /account/password", path: "/account/password", inScope: "200 200 200 200 200 200 200", anonymous: 303),
+        Row(route: "POST /account/password", path: "/account/password", body: .form, inScope: "400 400 400 400 400 400 400", anonymous: 303),
+        Row(route: "GET /language/:language", path: "/language/en?back=/", inScope: "303 303 303 303 303 303 303", anonymous: 303),
+        Row(route: "GET /schools", path: "/schools", inScope: "200 200 200 200 200 200 200", anonymous: 303),
+        Row(route: "GET /schools/new", path: "/schools/new", inScope: "200 403 403 403 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/new", path: "/schools/new", body: .form, inScope: "400 403 403 403 403 403 403", anonymous: 303),
+        Row(route: "GET /schools/:school", path: "/schools/{school}",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 303),
+        Row(route: "POST /schools/:school/groups", path: "/schools/{school}/groups", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /schools/:school/edit", path: "/schools/{school}/edit",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/:school/edit", path: "/schools/{school}/edit", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /schools/:school/import", path: "/schools/{school}/import",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/:school/import", path: "/schools/{school}/import", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /groups/:group", path: "/groups/{group}",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 303),
+        Row(route: "GET /students", path: "/students", inScope: "200 403 200 200 200 200 403", anonymous: 303),
+        Row(route: "GET /students/new", path: "/students/new?school={school}",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /students/new", path: "/students/new?school={school}", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /students/:student", path: "/students/{student}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /students/:student/edit", path: "/students/{student}/edit",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /students/:student/edit", path: "/students/{student}/edit", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /staff", path: "/staff", inScope: "200 200 200 200 200 200 200", anonymous: 303),
+        Row(route: "GET /organisations", path: "/organisations", inScope: "200 403 200 200 200 200 403", anonymous: 303),
+        Row(route: "GET /accounts", path: "/accounts", inScope: "200 403 403 403 403 403 403", anonymous: 303),
+        Row(route: "GET /accounts/new", path: "/accounts/new", inScope: "200 403 403 403 403 403 403", anonymous: 303),
+        Row(route: "POST /accounts/new", path: "/accounts/new", body: .form, inScope: "400 403 403 403 403 403 403", anonymous: 303),
+        Row(route: "GET /accounts/:account/edit", path: "/accounts/{account}/edit", inScope: "200 403 403 403 403 403 403", anonymous: 303),
+        Row(route: "POST /accounts/:account/edit", path: "/accounts/{account}/edit", body: .form, inScope: "400 403 403 403 403 403 403", anonymous: 303),
+        // API
+        Row(route: "GET /healthz", path: "/healthz", inScope: "200 200 200 200 200 200 200", anonymous: 200),
+        Row(route: "GET /api/v1/openapi.json", path: "/api/v1/openapi.json", inScope: "200 200 200 200 200 200 200", anonymous: 200),
+        Row(route: "POST /api/v1/session", path: "/api/v1/session", body: .json, inScope: "400 400 400 400 400 400 400", anonymous: 400),
+        Row(route: "DELETE /api/v1/session", path: "/api/v1/session", inScope: "204 204 204 204 204 204 204", anonymous: 401, endsSession: true),
+        Row(route: "GET /api/v1/me", path: "/api/v1/me", inScope: "200 200 200 200 200 200 200", anonymous: 401),
+        Row(route: "GET /api/v1/schools", path: "/api/v1/schools", inScope: "200 200 200 200 200 200 200", anonymous: 401),
+        Row(route: "POST /api/v1/schools", path: "/api/v1/schools", body: .json, inScope: "400 403 403 403 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school", path: "/api/v1/schools/{school}",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
+        Row(route: "PATCH /api/v1/schools/:school", path: "/api/v1/schools/{school}", body: .json,
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/groups", path: "/api/v1/schools/{school}/groups",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
+        Row(route: "POST /api/v1/schools/:school/groups", path: "/api/v1/schools/{school}/groups", body: .json,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "POST /api/v1/schools/:school/students/import", path: "/api/v1/schools/{school}/students/import",
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/groups/:group", path: "/api/v1/groups/{group}",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
+        Row(route: "GET /api/v1/students", path: "/api/v1/students", inScope: "200 403 200 200 200 200 403", anonymous: 401),
+        Row(route: "POST /api/v1/students", path: "/api/v1/students", body: .jsonSchool,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 400 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/students/:student", path: "/api/v1/students/{student}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "PATCH /api/v1/students/:student", path: "/api/v1/students/{student}", body: .json,
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/staff", path: "/api/v1/staff", inScope: "200 200 200 200 200 200 200", anonymous: 401),
+        Row(route: "GET /api/v1/organisations", path: "/api/v1/organisations", inScope: "200 403 200 200 200 200 403", anonymous: 401),
+    ]
+
+    func resolve(_ path: String, world: TestWorld, inScope: Bool) -> String {
+        let school = inScope ? world.home.id : world.other.id
+        let group = inScope ? world.teacherGroup.id : world.otherGroup.id
+        let student = world.student(in: inScope ? world.teacherGroup : world.otherGroup).id
+        return path.replacingOccurrences(of: "{school}", with: school.uuidString)
+            .replacingOccurrences(of: "{group}", with: group.uuidString)
+            .replacingOccurrences(of: "{student}", with: student.uuidString)
+            .replacingOccurrences(of: "{account}", with: world.account.id.uuidString)
+    }
+
+    func send(_ row: Row, client: Client, world: TestWorld, inScope: Bool) async throws -> UInt {
+        let path = resolve(row.path, world: world, inScope: inScope)
+        let method = HTTPMethod(rawValue: String(row.route.split(separator: " ")[0]))
+        switch row.body {
+        case .none: return try await client.send(method, path).status.code
+        case .form: return try await client.form(path, [:]).status.code
+        case .json: return try await client.json(method, path, [String: String]()).status.code
+        case .jsonSchool:
+            return try await client.json(method, path, ["school_id": (inScope ? world.home.id : world.other.id).uuidString]).status.code
+        }
+    }
+
+    @Test("Every route answers every role, in and out of scope, as ACCESS.md says")
+    func matrix() async throws {
+        try await withSamen { app, world in
+            var clients: [Role: Client] = [:]
+            for role in Self.roles { clients[role] = try await Client.login(app, role.rawValue) }
+            var failures: [String] = []
+            for row in Self.rows {
+                for (scopeIndex, expectedLine) in [row.inScope, row.outOfScope ?? row.inScope].enumerated() {
+                    let expected = expectedLine.split(separator: " ").map { UInt($0)! }
+                    for (i, role) in Self.roles.enumerated() {
+                        let client = row.endsSession ? try await Client.login(app, role.rawValue) : clients[role]!
+                        let status = try await send(row, client: client, world: world, inScope: scopeIndex == 0)
+                        if status != expected[i] {
+                            failures.append("\(row.route) \(role.rawValue) \(scopeIndex == 0 ? "in" : "out"): \(status), expected \(expected[i])")
+                        }
+                    }
+                }
+                let anonymous = try await send(row, client: Client(app), world: world, inScope: true)
+                if anonymous != UInt(row.anonymous) { failures.append("\(row.route) anonymous: \(anonymous), expected \(row.anonymous)") }
+            }
+            #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
+
+    @Test("The matrix covers every route the app serves")
+    func coverage() async throws {
+        try await withSamen(empty: true) { app, _ in
+            let served = Set(app.routes.all.map { route in
+                "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+            })
+            let covered = Set(Self.rows.map(\.route))
+            #expect(served == covered, "missing from matrix: \(served.subtracting(covered)); not served: \(covered.subtracting(served))")
+        }
+    }
+
+    @Test("A teacher does not see a student of another group in the own school")
+    func teacherOtherGroup() async throws {
+        try await withSamen { app, world in
+            let teacher = try await Client.login(app, "teacher")
+            let student = world.student(in: world.homeOtherGroup)
+            #expect(try await teacher.get("/students/\(student.id)").status == .notFound)
+            #expect(try await teacher.get("/api/v1/students/\(student.id)").status == .notFound)
+            #expect(try await teacher.get("/api/v1/students?group_id=\(world.homeOtherGroup.id)").content.decode(StudentPageBody.self).total == 0)
+        }
+    }
+}

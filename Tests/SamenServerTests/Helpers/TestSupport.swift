@@ -1,0 +1,123 @@
+import Fluent
+import Foundation
+import NIOCore
+import SamenCore
+@testable import SamenServer
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// The small demo region every server test starts from, regenerated here
+/// so tests know its ids: seven schools, two groups each, three students a group.
+struct TestWorld {
+    let demo = DemoRegion.generate(seed: 2026, size: .small, schoolYear: .containing(.today()))
+
+    /// OBS De Regenboog: the school of the demo leader, coordinator and teacher.
+    var home: DemoRegion.School { demo.schools[0] }
+    /// CBS De Klimop: outside every school-bound demo login's scope.
+    var other: DemoRegion.School { demo.schools[1] }
+    var teacherGroup: DemoRegion.Group { demo.groups.first { $0.schoolID == home.id && $0.name == "7a" }! }
+    var homeOtherGroup: DemoRegion.Group { demo.groups.first { $0.schoolID == home.id && $0.name != "7a" }! }
+    var otherGroup: DemoRegion.Group { demo.groups.first { $0.schoolID == other.id }! }
+    func student(in group: DemoRegion.Group) -> DemoRegion.Student { demo.students.first { $0.groupID == group.id }! }
+    var account: DemoRegion.Person { demo.people.first { $0.username == "teacher" }! }
+}
+
+/// Runs a test on a fresh database: a new SQLite file, or, when
+/// `SAMEN_TEST_DATABASE_URL` is set, a new schema of that PostgreSQL database.
+/// The small demo region is loaded unless `empty` is set.
+func withSamen(empty: Bool = false, _ test: (Application, TestWorld) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    var cleanup: (() async throws -> Void)? = nil
+    do {
+        if let url = ProcessInfo.processInfo.environment["SAMEN_TEST_DATABASE_URL"], !url.isEmpty {
+            let schema = "t_\(suffix)"
+            try configure(app, SamenConfig(database: .postgres(url: url, schema: schema), bcryptCost: 4))
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("CREATE SCHEMA \(ident: schema)").run()
+            cleanup = { try await sql.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+        } else {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("samen-test-\(suffix)")
+            try configure(app, SamenConfig(database: .sqlite(path: dir.appendingPathComponent("samen.sqlite").path), bcryptCost: 4))
+            cleanup = { try? FileManager.default.removeItem(at: dir) }
+        }
+        try await app.prepareDatabase()
+        if !empty { _ = try await DemoLoader.load(into: app, size: .small) }
+        try await test(app, TestWorld())
+    } catch {
+        try? await cleanup?()
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await cleanup?()
+    try await app.asyncShutdown()
+}
+
+/// A client for one test: remembers a token (sent as bearer to the API and
+/// as the session cookie to pages) and the CSRF token pages need.
+struct Client {
+    let app: Application
+    var token: String?
+    let csrf = "test-csrf-token-0123456789abcdefghijklmnop"
+
+    init(_ app: Application, token: String? = nil) {
+        self.app = app
+        self.token = token
+    }
+
+    /// Logs in through the API as a demo login.
+    static func login(_ app: Application, _ username: String, password: String = "demo") async throws -> Client {
+        var client = Client(app)
+        let response = try await client.json(.POST, "/api/v1/session", ["username": username, "password": password])
+        #expect(response.status == .created, "login as \(username)")
+        client.token = try response.content.decode(TokenBody.self).token
+        return client
+    }
+
+    struct TokenBody: Decodable { var token: String }
+
+    func headers(for path: String) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        var cookies = ["\(Cookies.csrf)=\(csrf)"]
+        if let token {
+            if path.hasPrefix("/api/") { headers.bearerAuthorization = .init(token: token) } else { cookies.append("\(Cookies.session)=\(token)") }
+        }
+        headers.replaceOrAdd(name: .cookie, value: cookies.joined(separator: "; "))
+        return headers
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, headers extra: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> TestingHTTPResponse {
+        var headers = self.headers(for: path)
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        return try await app.testing().sendRequest(method, path, headers: headers, body: body) { request in
+            request.url = URI(string: path)
+        }
+    }
+
+    func get(_ path: String) async throws -> TestingHTTPResponse { try await send(.GET, path) }
+
+    func json(_ method: HTTPMethod, _ path: String, _ body: some Encodable) async throws -> TestingHTTPResponse {
+        let data = try JSONEncoder().encode(body)
+        return try await send(method, path, headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: data))
+    }
+
+    /// Posts a form with the CSRF token (unless `csrf` is false).
+    func form(_ path: String, _ fields: [String: String], csrf: Bool = true) async throws -> TestingHTTPResponse {
+        var all = fields
+        if csrf { all["_csrf"] = self.csrf }
+        let body = all.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        return try await send(.POST, path, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+extension TestingHTTPResponse {
+    var text: String { body.string }
+}
