@@ -1,0 +1,82 @@
+"""Main flows in a real browser against `samen serve --demo`."""
+import os
+import tempfile
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import BASE, login
+
+
+def test_teacher_logs_in_and_sees_own_group(browser):
+    login(browser, "teacher")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Start"
+    cards = browser.find_elements(By.CSS_SELECTOR, ".group-card")
+    assert [c.find_element(By.TAG_NAME, "a").text for c in cards] == ["7a"]
+    students = cards[0].find_elements(By.CSS_SELECTOR, "ul.students li a")
+    assert len(students) >= 20
+    first = students[0].text
+    students[0].click()
+    assert browser.find_element(By.TAG_NAME, "h1").text.split()[0] in first
+    assert "Leerlingnummer" in browser.page_source
+    # Another school's student list is not reachable: the search shows own group only.
+    browser.get(BASE + "/students")
+    groups = {row.find_elements(By.TAG_NAME, "td")[2].text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")}
+    assert groups == {"7a"}
+
+
+def test_login_by_keyboard_alone_on_a_phone(phone):
+    phone.get(BASE + "/login")
+    body = phone.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)  # skip link
+    phone.switch_to.active_element.send_keys(Keys.TAB)  # brand
+    # Walk with TAB until the user name field has focus.
+    for _ in range(6):
+        if phone.switch_to.active_element.get_attribute("id") == "username":
+            break
+        phone.switch_to.active_element.send_keys(Keys.TAB)
+    assert phone.switch_to.active_element.get_attribute("id") == "username"
+    phone.switch_to.active_element.send_keys("coordinator", Keys.TAB, "demo", Keys.ENTER)
+    assert phone.find_element(By.TAG_NAME, "h1").text == "Start"
+    # Nothing is wider than the phone's screen.
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= phone.execute_script("return window.innerWidth") + 1
+
+
+def test_wrong_password_says_so_next_to_the_form(browser):
+    login(browser, "teacher", "fout-wachtwoord")
+    error = browser.find_element(By.ID, "login-error")
+    assert "klopt niet" in error.text
+    assert browser.find_element(By.ID, "username").get_attribute("value") == "teacher"
+
+
+def test_language_switch_to_english(browser):
+    login(browser, "leader")
+    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Home"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Start"
+
+
+def test_coordinator_imports_a_student_list(browser):
+    login(browser, "coordinator")
+    browser.find_element(By.LINK_TEXT, "OBS De Regenboog").click()
+    browser.find_element(By.LINK_TEXT, "Leerlingbestand inlezen").click()
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
+        f.write("Leerlingnummer;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;Groep\n")
+        f.write("880001;Lieke;van der;Veen;12-03-2016;5a\n880002;Bram;;Kok;40-01-2016;5a\n")
+        path = f.name
+    browser.find_element(By.ID, "file").send_keys(path)
+    browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    assert "Er is niets ingelezen" in browser.page_source
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.problems tbody tr")
+    assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == ["3"]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("Leerlingnummer;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;Groep\n880001;Lieke;van der;Veen;12-03-2016;5a\n")
+    browser.find_element(By.ID, "file").send_keys(path)
+    browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    assert "Ingelezen: 1 nieuw" in browser.page_source
+    os.unlink(path)
+    browser.get(BASE + "/students?q=veen")
+    assert "Veen, Lieke van der" in browser.page_source

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs every Samen test: unit and server tests on SQLite, the server tests
+# again on a real PostgreSQL started here on 127.0.0.1, and the browser
+# tests (Selenium driving Debian's headless Chromium) against a running
+# `samen serve --demo`. Installs what it needs when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '\n== %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+
+# --- what the tests need -----------------------------------------------------
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+missing=()
+[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} from Debian"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+if ! python3 -c 'import selenium, pytest' 2>/dev/null; then
+  say "installing selenium and pytest from PyPI"
+  python3 -m pip install -q --disable-pip-version-check selenium pytest
+fi
+
+# --- build ---------------------------------------------------------------------
+say "building"
+swift build --build-tests 2>&1 | grep -vE '^\[|^Compiling|^Write|^Building' || true
+swift build --build-tests >/dev/null
+
+# --- unit and server tests on SQLite -----------------------------------------
+say "tests on SQLite"
+swift test --skip-build
+
+# --- server tests on PostgreSQL ------------------------------------------------
+WORK=$(mktemp -d /tmp/samen-test.XXXXXX)
+PGDATA="$WORK/pg"
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  if [ -f "$PGDATA/postmaster.pid" ]; then
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+    else "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; fi
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+PGPORT=${SAMEN_TEST_PGPORT:-55432}
+mkdir -p "$PGDATA"
+[ "$(id -u)" = 0 ] && chown -R postgres "$WORK"
+chmod 755 "$WORK"
+say "starting PostgreSQL on 127.0.0.1:$PGPORT"
+pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c fsync=off" start >/dev/null
+pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_test
+say "server tests on PostgreSQL"
+SAMEN_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_test?sslmode=disable" swift test --skip-build --filter SamenServerTests
+
+say "the samen command on PostgreSQL: migrate, demo, import"
+pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_cli
+export_url="postgres://postgres@127.0.0.1:$PGPORT/samen_cli?sslmode=disable"
+BIN="$ROOT/.build/debug/samen"
+DATABASE_URL="$export_url" "$BIN" migrate
+DATABASE_URL="$export_url" "$BIN" demo | tail -2
+printf 'leerlingnummer;roepnaam;achternaam;geboortedatum;groep\n990001;Test;Persoon;01-02-2016;5a\n' > "$WORK/one.csv"
+DATABASE_URL="$export_url" "$BIN" import students "$WORK/one.csv" --school 10AA
+DATABASE_URL="$export_url" "$BIN" import students "$WORK/one.csv" --school 10AA | grep -q "0 nieuw, 0 gewijzigd, 1 ongewijzigd"
+
+# --- browser tests --------------------------------------------------------------
+say "browser tests (headless Chromium) against samen serve --demo"
+PORT=${SAMEN_TEST_PORT:-18080}
+(cd "$WORK" && exec "$BIN" serve --demo --data "$WORK/data" --port "$PORT" > "$WORK/serve.log" 2>&1) &
+SERVER_PID=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+SAMEN_URL="http://127.0.0.1:$PORT" python3 -m pytest -q -p no:cacheprovider e2e
