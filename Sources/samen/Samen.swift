@@ -27,6 +27,8 @@ func withApplication<T>(_ options: DataOptions, arguments: [String] = ["samen"],
     let app = try await Application.make(Environment(name: "production", arguments: arguments))
     do {
         try configure(app, options.config)
+        // One-shot commands print their own result; the migrator's chatter is noise here.
+        app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         try await app.prepareDatabase()
         let result = try await body(app)
         try await app.asyncShutdown()
