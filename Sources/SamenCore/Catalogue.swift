@@ -156,6 +156,12 @@ public enum Catalogue {
         "group_mentors": .init(nl: "Mentor", en: "Mentor"),
         "group_students_hidden": .init(nl: "Je rol geeft geen inzage in de leerlingen van deze groep.", en: "Your role gives no access to this group's students."),
         "group_no_students": .init(nl: "Er staan nog geen leerlingen in deze groep.", en: "There are no students in this group yet."),
+        "group_bad_staff": .init(nl: "Kies een medewerker van deze school (leerkracht, IB'er of schoolleider).", en: "Choose a staff member of this school (teacher, coordinator or leader)."),
+        "group_add_staff": .init(nl: "Leerkracht of mentor toevoegen", en: "Add a teacher or mentor"),
+        "group_staff_member": .init(nl: "Medewerker", en: "Staff member"),
+        "group_as_mentor": .init(nl: "Mentor van deze groep", en: "Mentor of this group"),
+        "group_remove_staff": .init(nl: "Verwijderen uit groep", en: "Remove from group"),
+        "group_no_staff": .init(nl: "Er is nog geen leerkracht aan deze groep gekoppeld.", en: "No teacher is linked to this group yet."),
         "group_name_taken": .init(nl: "Er is dit schooljaar al een groep '%1'.", en: "There is already a group '%1' this school year."),
 
         // Students

@@ -58,6 +58,8 @@ struct AuthorizationMatrixTests {
             inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
         Row(route: "GET /groups/:group", path: "/groups/{group}",
             inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 303),
+        Row(route: "POST /groups/:group/staff", path: "/groups/{group}/staff", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
         Row(route: "GET /students", path: "/students", inScope: "200 403 200 200 200 200 403", anonymous: 303),
         Row(route: "GET /students/new", path: "/students/new?school={school}",
             inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
@@ -105,6 +107,9 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/staff", path: "/api/v1/staff", inScope: "200 200 200 200 200 200 200", anonymous: 401),
         Row(route: "GET /api/v1/organisations", path: "/api/v1/organisations", inScope: "200 403 200 200 200 200 403", anonymous: 401),
+        // Last: it takes the demo teacher out of group 7a, which later rows would notice.
+        Row(route: "POST /groups/:group/staff/:account/remove", path: "/groups/{group}/staff/{account}/remove", body: .form,
+            inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
     ]
 
     func resolve(_ path: String, world: TestWorld, inScope: Bool) -> String {

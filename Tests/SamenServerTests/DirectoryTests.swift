@@ -150,6 +150,32 @@ struct DirectoryTests {
         }
     }
 
+    @Test("A coordinator makes a new teacher mentor of a group; the teacher then sees its students, and no longer after removal")
+    func groupStaff() async throws {
+        try await withSamen { app, world in
+            let admin = try await Client.login(app, "admin")
+            let made = try await admin.form("/accounts/new", ["username": "n.nieuw", "first_name": "Nina", "last_name": "Nieuw", "role": "teacher",
+                                                              "schools[]": world.home.id.uuidString, "password": "een lange zin"])
+            #expect(made.status == .seeOther)
+            let teacherID = try await Account.query(on: app.db).filter(\.$username == "n.nieuw").first()!.id!
+            let newcomer = try await Client.login(app, "n.nieuw", password: "een lange zin")
+            #expect(try await newcomer.get("/api/v1/students").content.decode(StudentPageBody.self).total == 0)
+            let coordinator = try await Client.login(app, "coordinator")
+            let page = try await coordinator.get("/groups/\(world.homeOtherGroup.id)")
+            #expect(page.text.contains("Nieuw, Nina"))
+            let add = try await coordinator.form("/groups/\(world.homeOtherGroup.id)/staff", ["account_id": teacherID.uuidString, "mentor": "on"])
+            #expect(add.status == .seeOther)
+            #expect(try await newcomer.get("/api/v1/students").content.decode(StudentPageBody.self).total == 3)
+            // Someone who is not staff of this school cannot be added.
+            let refused = try await coordinator.form("/groups/\(world.homeOtherGroup.id)/staff", ["account_id": UUID().uuidString])
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.contains("id=\"staff-error\""))
+            let removed = try await coordinator.form("/groups/\(world.homeOtherGroup.id)/staff/\(teacherID)/remove", [:])
+            #expect(removed.status == .seeOther)
+            #expect(try await newcomer.get("/api/v1/students").content.decode(StudentPageBody.self).total == 0)
+        }
+    }
+
     @Test("The region sees its schools with counts below 10 suppressed, never a student")
     func regionSuppression() async throws {
         try await withSamen { app, _ in

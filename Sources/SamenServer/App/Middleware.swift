@@ -24,7 +24,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
-        if response.headers.first(name: .cacheControl) == nil, !(request.url.path.hasPrefix("/css/") || request.url.path.hasPrefix("/js/")) {
+        if response.headers.first(name: .cacheControl) == nil, !request.url.path.hasPrefix("/css/") {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response

@@ -22,7 +22,6 @@ struct LayoutContext: Encodable, Sendable {
     var logoutHref: String
     var passwordHref: String
     var stylesheet: String
-    var script: String
     var homeHref: String
 }
 
@@ -55,7 +54,6 @@ extension Request {
             logoutHref: SiteURL.logout.path,
             passwordHref: SiteURL.password.path,
             stylesheet: SiteURL.stylesheet.path,
-            script: SiteURL.script.path,
             homeHref: SiteURL.home.path)
         let view = try await self.view.render(template, PageContext(t: Catalogue.table(language), layout: layout, page: page))
         let response = try await view.encodeResponse(for: self)

@@ -15,6 +15,8 @@ enum SiteURL: Sendable {
     case schoolEdit(UUID)
     case schoolImport(UUID)
     case group(UUID)
+    case groupStaff(UUID)
+    case groupStaffRemove(group: UUID, account: UUID)
     case students(query: String?, schoolID: UUID?)
     case studentNew(schoolID: UUID)
     case student(UUID)
@@ -25,7 +27,6 @@ enum SiteURL: Sendable {
     case accountNew
     case accountEdit(UUID)
     case stylesheet
-    case script
 
     var path: String {
         switch self {
@@ -42,6 +43,8 @@ enum SiteURL: Sendable {
         case .schoolEdit(let id): return "/schools/\(id)/edit"
         case .schoolImport(let id): return "/schools/\(id)/import"
         case .group(let id): return "/groups/\(id)"
+        case .groupStaff(let id): return "/groups/\(id)/staff"
+        case .groupStaffRemove(let group, let account): return "/groups/\(group)/staff/\(account)/remove"
         case .students(let query, let schoolID):
             var items: [String] = []
             if let query, !query.isEmpty { items.append("q=" + Self.encode(query)) }
@@ -56,7 +59,6 @@ enum SiteURL: Sendable {
         case .accountNew: return "/accounts/new"
         case .accountEdit(let id): return "/accounts/\(id)/edit"
         case .stylesheet: return "/css/samen.css"
-        case .script: return "/js/samen.js"
         }
     }
 

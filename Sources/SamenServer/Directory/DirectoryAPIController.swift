@@ -197,11 +197,7 @@ struct DirectoryAPIController: RouteCollection {
 
     func staff(req: Request) async throws -> Items<StaffJSON> {
         let user = try req.require(.read, .directory)
-        let schools = Set(try await req.directory.schools(for: user.viewer).map(\.id))
-        let links = try await AccountSchool.query(on: req.db).filter(\.$school.$id ~~ Array(schools)).with(\.$account).all()
-        var byAccount: [UUID: (Account, [UUID])] = [:]
-        for link in links where link.account.active { byAccount[link.account.id!, default: (link.account, [])].1.append(link.$school.id) }
-        return Items(items: byAccount.values.sorted { $0.0.name.sortKey < $1.0.name.sortKey }.map { account, ids in
+        return Items(items: try await req.directory.staff(for: user.viewer).map { account, ids in
             StaffJSON(id: account.id!, name: account.name.display, role: account.role, email: account.email,
                       school_ids: ids.sorted { $0.uuidString < $1.uuidString }, organisation_id: account.$organisation.id)
         })

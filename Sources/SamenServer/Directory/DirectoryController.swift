@@ -69,15 +69,25 @@ struct SchoolPage: Encodable {
     var groupName: String
 }
 
+struct StaffEntry: Encodable {
+    var name: String
+    var role: String
+    var removeAction: String?
+}
+
 struct GroupPage: Encodable {
     var name: String
     var level: String
     var schoolYear: String
     var school: String
     var schoolHref: String
-    var staff: [LinkedItem]
+    var staff: [StaffEntry]
     var students: [StudentLine]
     var showsStudents: Bool
+    /// Where a coordinator adds a mentor or teacher; nil for who may not.
+    var staffAction: String?
+    var candidates: [Option]
+    var staffError: String?
 }
 
 struct StudentsPage: Encodable {
@@ -130,6 +140,8 @@ struct DirectoryController: RouteCollection {
         routes.get("schools", ":school", "edit", use: editSchool)
         routes.post("schools", ":school", "edit", use: updateSchool)
         routes.get("groups", ":group", use: group)
+        routes.post("groups", ":group", "staff", use: addGroupStaff)
+        routes.post("groups", ":group", "staff", ":account", "remove", use: removeGroupStaff)
         routes.get("students", use: students)
         routes.get("students", "new", use: newStudent)
         routes.post("students", "new", use: createStudent)
@@ -147,15 +159,7 @@ struct DirectoryController: RouteCollection {
         let today = LocalDate.today()
         var page = HomePage(role: user.role.rawValue, intro: Catalogue.text("home_intro_\(user.role.rawValue)", language),
                             schools: [], groups: [], organisation: nil, searchAction: nil, links: [])
-        let visible = try await service.schools(for: user.viewer)
-        let suppression = Suppression()
-        for school in visible {
-            let groups = try await service.groups(ofSchool: school.id)
-            let count = groups.reduce(0) { $0 + $1.student_count }
-            page.schools.append(SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city,
-                                           href: SiteURL.school(school.id).path, groups: groups.count,
-                                           students: user.role == .region ? suppression.display(count) : String(count)))
-        }
+        page.schools = try await schoolCards(for: user, service: service)
         if AccessPolicy.studentScope(user.role) != .none && user.role != .youthworker {
             page.searchAction = SiteURL.students(query: nil, schoolID: nil).path
         }
@@ -180,6 +184,24 @@ struct DirectoryController: RouteCollection {
         return try await req.renderPage("app/home", title: "home_title", page: page)
     }
 
+    /// The schools a person sees, with group and student counts; for region
+    /// staff the counts are suppressed below the threshold.
+    func schoolCards(for user: CurrentUser, service: DirectoryService) async throws -> [SchoolCard] {
+        var cards: [SchoolCard] = []
+        for school in try await service.schools(for: user.viewer) {
+            let groups = try await service.groups(ofSchool: school.id)
+            let total = groups.reduce(0) { $0 + $1.student_count }
+            cards.append(SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city,
+                                    href: SiteURL.school(school.id).path, groups: groups.count,
+                                    students: studentCount(total, for: user)))
+        }
+        return cards
+    }
+
+    func studentCount(_ count: Int, for user: CurrentUser) -> String {
+        user.role == .region ? Suppression().display(count) : String(count)
+    }
+
     func line(_ row: StudentRow, today: LocalDate) -> StudentLine {
         let age = LocalDate(iso: row.birth_date).map { String($0.age(on: today)) } ?? ""
         return StudentLine(name: row.listed_name, number: row.number, age: age, group: row.group ?? "", school: row.school,
@@ -190,14 +212,7 @@ struct DirectoryController: RouteCollection {
 
     func schools(req: Request) async throws -> Response {
         let user = try req.require(.read, .directory)
-        let service = req.directory
-        var cards: [SchoolCard] = []
-        for school in try await service.schools(for: user.viewer) {
-            let groups = try await service.groups(ofSchool: school.id)
-            let count = groups.reduce(0) { $0 + $1.student_count }
-            cards.append(SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city, href: SiteURL.school(school.id).path,
-                                    groups: groups.count, students: user.role == .region ? Suppression().display(count) : String(count)))
-        }
+        let cards = try await schoolCards(for: user, service: req.directory)
         return try await req.renderPage("directory/schools", title: "schools_title",
                                         page: SchoolsPage(schools: cards, newHref: user.viewer.can(.create, .directory) ? SiteURL.schoolNew.path : nil))
     }
@@ -223,7 +238,7 @@ struct DirectoryController: RouteCollection {
         let total = groups.reduce(0) { $0 + $1.student_count }
         let page = SchoolPage(
             school: SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city, href: SiteURL.school(id).path,
-                               groups: groups.count, students: user.role == .region ? Suppression().display(total) : String(total)),
+                               groups: groups.count, students: studentCount(total, for: user)),
             region: region?.name ?? "",
             schoolYear: SchoolYearPeriod.containing(.today()).name,
             groups: groups.map { GroupLine(name: $0.name, level: $0.level, students: $0.student_count, mentors: $0.mentors.joined(separator: ", "),
@@ -325,8 +340,17 @@ struct DirectoryController: RouteCollection {
     // MARK: Groups
 
     func group(req: Request) async throws -> Response {
-        let user = try req.require(.read, .directory)
+        try await renderGroup(req: req, staffError: nil, status: .ok)
+    }
+
+    func groupID(_ req: Request) throws -> UUID {
         guard let id = req.parameters.get("group", as: UUID.self) else { throw SamenError.notFound }
+        return id
+    }
+
+    func renderGroup(req: Request, staffError: String?, status: HTTPResponseStatus) async throws -> Response {
+        let user = try req.require(.read, .directory)
+        let id = try groupID(req)
         let group = try await req.directory.group(id, for: user.viewer)
         let staff = try await GroupStaff.query(on: req.db).filter(\.$group.$id == id).with(\.$account).all()
         let language = req.language
@@ -334,16 +358,45 @@ struct DirectoryController: RouteCollection {
         filter.groupID = id
         filter.perPage = 500
         let showsStudents = user.viewer.can(.read, .student) && AccessPolicy.studentScope(user.role) != .consentOrCase
+        let canEdit = user.viewer.can(.update, .directory)
         let rows = showsStudents ? try await req.directory.students(for: user.viewer, filter: filter).items : []
         let today = LocalDate.today()
         let page = GroupPage(
             name: group.name, level: group.level, schoolYear: group.schoolYear.name, school: group.school.name,
             schoolHref: SiteURL.school(group.$school.id).path,
-            staff: staff.sorted { ($0.isMentor ? 0 : 1) < ($1.isMentor ? 0 : 1) }.map {
-                LinkedItem(label: $0.account.name.display, href: "", detail: Catalogue.text($0.isMentor ? "group_mentor" : "group_teacher", language))
+            staff: staff.sorted { ($0.isMentor ? 0 : 1, $0.account.name.sortKey) < ($1.isMentor ? 0 : 1, $1.account.name.sortKey) }.map {
+                StaffEntry(name: $0.account.name.display, role: Catalogue.text($0.isMentor ? "group_mentor" : "group_teacher", language),
+                           removeAction: canEdit ? SiteURL.groupStaffRemove(group: id, account: $0.$account.id).path : nil)
             },
-            students: rows.map { line($0, today: today) }, showsStudents: showsStudents)
-        return try await req.renderPage("directory/group", title: "group_title", titleArguments: [group.name], page: page)
+            students: rows.map { line($0, today: today) }, showsStudents: showsStudents,
+            staffAction: canEdit ? SiteURL.groupStaff(id).path : nil,
+            candidates: canEdit ? try await req.directory.groupStaffCandidates(schoolID: group.$school.id, excluding: Set(staff.map(\.$account.id)))
+                .map { Option(value: $0.id!.uuidString, label: "\($0.name.listed) (\(Catalogue.text("role_\($0.role)", language)))", selected: false) } : [],
+            staffError: staffError)
+        return try await req.renderPage("directory/group", title: "group_title", titleArguments: [group.name], page: page, status: status)
+    }
+
+    struct GroupStaffForm: Content { var account_id: String?; var mentor: String? }
+
+    /// Adds a mentor or teacher to a group (or changes whether they mentor it).
+    func addGroupStaff(req: Request) async throws -> Response {
+        let user = try req.require(.update, .directory)
+        let group = try await req.directory.group(try groupID(req), for: user.viewer)
+        let form = try req.content.decode(GroupStaffForm.self)
+        do {
+            try await req.directory.assign(accountID: form.account_id.flatMap(UUID.init(uuidString:)), to: group, isMentor: form.mentor == "on")
+        } catch let error as SamenError where error.status == .badRequest {
+            return try await renderGroup(req: req, staffError: Catalogue.text(error.key, req.language, error.arguments), status: .badRequest)
+        }
+        return req.redirect(to: SiteURL.group(group.id!).path)
+    }
+
+    func removeGroupStaff(req: Request) async throws -> Response {
+        let user = try req.require(.update, .directory)
+        let group = try await req.directory.group(try groupID(req), for: user.viewer)
+        guard let accountID = req.parameters.get("account", as: UUID.self) else { throw SamenError.notFound }
+        try await GroupStaff.query(on: req.db).filter(\.$group.$id == group.id!).filter(\.$account.$id == accountID).delete()
+        return req.redirect(to: SiteURL.group(group.id!).path)
     }
 
     // MARK: Students

@@ -143,6 +143,18 @@ struct DirectoryService {
         return year
     }
 
+    /// Active staff linked to the schools the viewer sees, each with those schools, surname first.
+    func staff(for viewer: Viewer) async throws -> [(account: Account, schoolIDs: [UUID])] {
+        let schools = try await schools(for: viewer).map(\.id)
+        let links = try await AccountSchool.query(on: db).filter(\.$school.$id ~~ schools)
+            .with(\.$account) { $0.with(\.$organisation) }.all()
+        var byAccount: [UUID: (account: Account, schoolIDs: [UUID])] = [:]
+        for link in links where link.account.active {
+            byAccount[link.account.id!, default: (link.account, [])].schoolIDs.append(link.$school.id)
+        }
+        return byAccount.values.sorted { $0.account.name.sortKey < $1.account.name.sortKey }
+    }
+
     // MARK: Groups
 
     /// Groups of a school with their student counts and mentors; for a
@@ -182,6 +194,31 @@ struct DirectoryService {
         let group = SchoolGroup(schoolID: schoolID, schoolYearID: year.id!, name: trimmed, level: level.trimmingCharacters(in: .whitespaces))
         try await group.create(on: db)
         return group
+    }
+
+    /// School staff who could teach a group: active leaders, coordinators and teachers of the school.
+    func groupStaffCandidates(schoolID: UUID, excluding: Set<UUID>) async throws -> [Account] {
+        let ids = try await AccountSchool.query(on: db).filter(\.$school.$id == schoolID).all(\.$account.$id)
+        return try await Account.query(on: db).filter(\.$id ~~ ids).filter(\.$active == true)
+            .filter(\.$role ~~ [Role.teacher, .coordinator, .leader].map(\.rawValue)).all()
+            .filter { !excluding.contains($0.id!) }
+            .sorted { $0.name.sortKey < $1.name.sortKey }
+    }
+
+    /// Makes a staff member of the group's school its teacher or mentor.
+    func assign(accountID: UUID?, to group: SchoolGroup, isMentor: Bool) async throws {
+        guard let accountID,
+              try await AccountSchool.query(on: db).filter(\.$account.$id == accountID).filter(\.$school.$id == group.$school.id).count() > 0,
+              let account = try await Account.find(accountID, on: db), account.active,
+              [Role.teacher, .coordinator, .leader].contains(account.accountRole) else {
+            throw SamenError.invalid("group_bad_staff", field: "account_id")
+        }
+        if let existing = try await GroupStaff.query(on: db).filter(\.$group.$id == group.id!).filter(\.$account.$id == accountID).first() {
+            existing.isMentor = isMentor
+            try await existing.save(on: db)
+        } else {
+            try await GroupStaff(groupID: group.id!, accountID: accountID, isMentor: isMentor).create(on: db)
+        }
     }
 
     // MARK: Students

@@ -66,15 +66,10 @@ struct PeopleController: RouteCollection {
     func staff(req: Request) async throws -> Response {
         let user = try req.require(.read, .directory)
         let language = req.language
-        let schools = try await req.directory.schools(for: user.viewer)
-        let names = Dictionary(uniqueKeysWithValues: schools.map { ($0.id, $0.name) })
-        let links = try await AccountSchool.query(on: req.db).filter(\.$school.$id ~~ Array(names.keys)).with(\.$account) { $0.with(\.$organisation) }.all()
-        var byAccount: [UUID: (Account, [String])] = [:]
-        for link in links where link.account.active {
-            byAccount[link.account.id!, default: (link.account, [])].1.append(names[link.$school.id] ?? "")
-        }
-        let lines = byAccount.values.sorted { $0.0.name.sortKey < $1.0.name.sortKey }.map { account, schools in
-            StaffLine(name: account.name.listed, role: Catalogue.text("role_\(account.role)", language), schools: schools.sorted().joined(separator: ", "),
+        let names = Dictionary(uniqueKeysWithValues: try await req.directory.schools(for: user.viewer).map { ($0.id, $0.name) })
+        let lines = try await req.directory.staff(for: user.viewer).map { account, schoolIDs in
+            StaffLine(name: account.name.listed, role: Catalogue.text("role_\(account.role)", language),
+                      schools: schoolIDs.compactMap { names[$0] }.sorted().joined(separator: ", "),
                       email: account.email, organisation: account.organisation?.name ?? "")
         }
         return try await req.renderPage("directory/staff", title: "staff_title", page: StaffPage(staff: lines))

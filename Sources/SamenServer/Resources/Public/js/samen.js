@@ -1,1 +1,0 @@
-/* Samen works without JavaScript; this file only improves. */

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Samen benchmarks (outside CI; figures go to docs/performance.md).
+# Uses a release build. Measures, in one run on this machine:
+#   1. start-up: `samen serve --demo` on an empty database until /healthz answers;
+#   2. load: wrk on /healthz and on a logged-in student list page; the ratio of the two;
+#   3. import: a generated 100,000-row student CSV through `samen import students`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+[ -x .build/release/samen ] || swift build -c release --product samen
+BIN=$(pwd)/.build/release/samen
+WORK=$(mktemp -d /tmp/samen-bench.XXXXXX)
+PORT=${PORT:-18090}
+PID=""
+trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+
+echo "== start-up with demo (3 runs, empty database each)"
+for run in 1 2 3; do
+  rm -rf "$WORK/data"
+  start=$(date +%s.%N)
+  (cd "$WORK" && LOG_LEVEL=warning exec "$BIN" serve --demo --data "$WORK/data" --port "$PORT" > "$WORK/serve.log" 2>&1) & PID=$!
+  until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.02; done
+  end=$(date +%s.%N)
+  printf 'run %d: ready in %.2f s\n' "$run" "$(echo "$end - $start" | bc)"
+  kill $PID; wait $PID 2>/dev/null || true; PID=""
+done
+
+echo "== load (wrk, 2 threads, 32 connections, 15 s each)"
+(cd "$WORK" && LOG_LEVEL=warning exec "$BIN" serve --data "$WORK/data" --port "$PORT" > "$WORK/serve.log" 2>&1) & PID=$!
+until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.05; done
+TOKEN=$(curl -s -X POST "http://127.0.0.1:$PORT/api/v1/session" -H 'content-type: application/json' \
+  -d '{"username":"coordinator","password":"demo"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+curl -sf -o /dev/null -b "samen_session=$TOKEN" "http://127.0.0.1:$PORT/students" || { echo "student page not reachable"; exit 1; }
+wrk -t2 -c32 -d15s --latency "http://127.0.0.1:$PORT/healthz" | tee "$WORK/health.txt"
+wrk -t2 -c32 -d15s --latency -H "Cookie: samen_session=$TOKEN" "http://127.0.0.1:$PORT/students" | tee "$WORK/students.txt"
+h=$(awk '/Requests\/sec/ {print $2}' "$WORK/health.txt"); s=$(awk '/Requests\/sec/ {print $2}' "$WORK/students.txt")
+printf 'student list / healthz throughput: %.2f\n' "$(echo "$s / $h" | bc -l)"
+kill $PID; wait $PID 2>/dev/null || true; PID=""
+
+echo "== import of 100,000 students"
+python3 bench/gen_students.py 100000 "$WORK/students.csv" >/dev/null
+"$BIN" migrate --data "$WORK/import" >/dev/null
+"$BIN" demo --data "$WORK/import" >/dev/null
+for label in first again; do
+  start=$(date +%s.%N)
+  "$BIN" import students "$WORK/students.csv" --school 12CC --data "$WORK/import"
+  end=$(date +%s.%N)
+  printf '%s import: %.2f s, %.0f rows/s\n' "$label" "$(echo "$end - $start" | bc)" "$(echo "100000 / ($end - $start)" | bc -l)"
+done
