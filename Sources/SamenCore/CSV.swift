@@ -7,7 +7,7 @@ public enum TextDecoding {
     public static func decode(_ bytes: [UInt8]) -> (text: String, encoding: Encoding) {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if let text = String(validating: body, as: UTF8.self) {
+        if let text = body.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) {
             return (text, .utf8)
         }
         var scalars = String.UnicodeScalarView()
@@ -122,5 +122,16 @@ public enum CSVParser {
         if inQuotes { throw .unterminatedQuote(line: quoteLine) }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
         return records
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space. Faster than Foundation's
+    /// `trimmingCharacters(in:)`, which matters when an import trims a million fields.
+    public var trimmed: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        if first == startIndex && last == index(before: endIndex) { return self }
+        return String(self[first...last])
     }
 }

@@ -29,8 +29,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 public enum Pseudonym {
     static let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 
+    /// Ten characters from a 32-letter alphabet: 50 random bits from one draw.
     public static func make<G: RandomNumberGenerator>(using rng: inout G) -> String {
-        String((0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] })
+        var bits = rng.next()
+        var chars: [Character] = []
+        chars.reserveCapacity(10)
+        for _ in 0..<10 {
+            chars.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+        }
+        return String(chars)
     }
 }
 

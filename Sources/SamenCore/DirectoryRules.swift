@@ -29,26 +29,26 @@ public struct StudentFields: Hashable, Sendable {
     public static func validate(number: String, firstName: String, particle: String, lastName: String,
                                 birthDate: String, enrolled: String, left: String, today: LocalDate) -> Validated<StudentFields> {
         var problems: [FieldProblem] = []
-        let number = number.trimmingCharacters(in: .whitespaces)
+        let number = number.trimmed
         if number.isEmpty { problems.append(.init(field: "number", key: "import_required")) }
         else if number.count > StudentImportRules.maxNumberLength || !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             problems.append(.init(field: "number", key: "import_bad_number", arguments: [number]))
         }
         for (field, value) in [("first_name", firstName), ("last_name", lastName)] {
-            let text = value.trimmingCharacters(in: .whitespaces)
+            let text = value.trimmed
             if text.isEmpty { problems.append(.init(field: field, key: "import_required")) }
             else if text.count > StudentImportRules.maxNameLength { problems.append(.init(field: field, key: "import_too_long", arguments: ["\(StudentImportRules.maxNameLength)"])) }
         }
         if particle.count > 30 { problems.append(.init(field: "particle", key: "import_too_long", arguments: ["30"])) }
         var birth: LocalDate? = nil
-        if birthDate.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(.init(field: "birth_date", key: "import_required")) }
+        if birthDate.trimmed.isEmpty { problems.append(.init(field: "birth_date", key: "import_required")) }
         else if let date = LocalDate.parse(birthDate) {
             if date > today { problems.append(.init(field: "birth_date", key: "import_date_in_future", arguments: [birthDate])) }
             else if date.age(on: today) > 30 { problems.append(.init(field: "birth_date", key: "import_implausible_birth", arguments: [birthDate])) }
             else { birth = date }
         } else { problems.append(.init(field: "birth_date", key: "import_bad_date", arguments: [birthDate])) }
         func optional(_ field: String, _ text: String) -> LocalDate? {
-            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            guard !text.trimmed.isEmpty else { return nil }
             guard let date = LocalDate.parse(text) else {
                 problems.append(.init(field: field, key: "import_bad_date", arguments: [text]))
                 return nil
@@ -83,13 +83,13 @@ public struct SchoolFields: Hashable, Sendable {
 
     public static func validate(code: String, name: String, type: String, city: String) -> Validated<SchoolFields> {
         var problems: [FieldProblem] = []
-        let code = code.trimmingCharacters(in: .whitespaces).uppercased()
+        let code = code.trimmed.uppercased()
         if !isValidCode(code) { problems.append(.init(field: "code", key: "school_bad_code", arguments: [code])) }
-        let name = name.trimmingCharacters(in: .whitespaces)
+        let name = name.trimmed
         if name.count < 2 || name.count > 120 { problems.append(.init(field: "name", key: "school_bad_name")) }
         let schoolType = SchoolType(rawValue: type.uppercased())
         if schoolType == nil { problems.append(.init(field: "type", key: "school_bad_type", arguments: [type])) }
-        let city = city.trimmingCharacters(in: .whitespaces)
+        let city = city.trimmed
         if city.count > 80 { problems.append(.init(field: "city", key: "import_too_long", arguments: ["80"])) }
         guard problems.isEmpty, let schoolType else { return .failure(problems) }
         return .success(SchoolFields(code: code, name: name, type: schoolType, city: city))
@@ -99,7 +99,7 @@ public struct SchoolFields: Hashable, Sendable {
 /// Rules for a group's name and for a user name.
 public enum NameRules {
     public static func groupProblem(_ name: String) -> String? {
-        let text = name.trimmingCharacters(in: .whitespaces)
+        let text = name.trimmed
         if text.isEmpty { return "import_required" }
         if text.count > StudentImportRules.maxGroupLength { return "import_too_long" }
         return nil

@@ -31,14 +31,16 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// ISO 8601 form, as stored.
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(year)-\(LocalDate.twoDigits(month))-\(LocalDate.twoDigits(day))"
     }
+
+    static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
 
     public var description: String { iso }
 
     /// Dutch display form, `22-11-2026`.
     public var dutch: String {
-        String(format: "%02d-%02d-%04d", day, month, year)
+        "\(LocalDate.twoDigits(day))-\(LocalDate.twoDigits(month))-\(year)"
     }
 
     /// Display form for a language: Dutch `22-11-2026`, English `22 Nov 2026`.
@@ -58,7 +60,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Parses the forms a Dutch student administration exports:
     /// `dd-mm-jjjj`, `d-m-jjjj`, `dd/mm/jjjj`, `dd.mm.jjjj` and ISO `jjjj-mm-dd`.
     public static func parse(_ text: String) -> LocalDate? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         let parts = trimmed.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
         guard parts.count == 3, parts.allSatisfy({ (p: Substring) in !p.isEmpty && p.count <= 4 && p.allSatisfy { $0.isASCII } }),
               let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) else { return nil }

@@ -9,9 +9,9 @@ public struct PersonName: Hashable, Sendable {
     public var last: String
 
     public init(first: String, particle: String = "", last: String) {
-        self.first = first.trimmingCharacters(in: .whitespaces)
-        self.particle = particle.trimmingCharacters(in: .whitespaces)
-        self.last = last.trimmingCharacters(in: .whitespaces)
+        self.first = first.trimmed
+        self.particle = particle.trimmed
+        self.last = last.trimmed
     }
 
     /// "Jan van der Berg".

@@ -135,7 +135,7 @@ public enum StudentImportRules {
                     file.problems.append(ImportProblem(line: header.line, column: name, key: "import_duplicate_column"))
                 }
                 index[column] = i
-            } else if !name.trimmingCharacters(in: .whitespaces).isEmpty {
+            } else if !name.trimmed.isEmpty {
                 file.ignoredColumns.append(name)
             }
         }
@@ -156,7 +156,7 @@ public enum StudentImportRules {
                 continue
             }
             func value(_ column: StudentColumn) -> String {
-                index[column].map { row.fields[$0].trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+                index[column].map { row.fields[$0].trimmed } ?? ""
             }
             func headerName(_ column: StudentColumn) -> String { index[column].map { rows[0].fields[$0] } ?? column.dutchHeader }
             var problems: [ImportProblem] = []
@@ -228,10 +228,13 @@ public enum StudentImportRules {
 /// A light check on e-mail addresses: something@something.tld, no spaces.
 public enum EmailRule {
     public static func isPlausible(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !text.contains(where: { $0.isWhitespace }) else { return false }
+        let bytes = Array(text.utf8)
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0,
+              bytes.lastIndex(of: UInt8(ascii: "@")) == at,
+              !bytes.contains(where: { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }) else { return false }
+        let domain = bytes[(at + 1)...]
+        guard let first = domain.first, let last = domain.last, domain.contains(UInt8(ascii: ".")),
+              first != UInt8(ascii: "."), last != UInt8(ascii: ".") else { return false }
         return true
     }
 }

@@ -80,6 +80,14 @@ struct CSVTests {
         #expect(throws: CSVParser.Failure.unterminatedQuote(line: 2)) { try CSVParser.parse("a,b\n\"x,y\n1,2") }
     }
 
+    @Test("Trimming removes surrounding white space only")
+    func trimming() {
+        #expect("  van der \t".trimmed == "van der")
+        #expect(" \n ".trimmed == "")
+        #expect("Jan".trimmed == "Jan")
+        #expect("\u{00A0}Zoë ".trimmed == "Zoë")
+    }
+
     @Test("UTF-8 with a BOM and Windows-1252 both decode")
     func encodings() {
         #expect(TextDecoding.decode([0xEF, 0xBB, 0xBF] + Array("Zoë".utf8)) == ("Zoë", .utf8))
@@ -278,6 +286,14 @@ struct DemoTests {
         // Ages fit the school type: primary 4-12, vocational 16 and over.
         let po = Set(demo.schools.filter { $0.type == .po }.map(\.id))
         #expect(demo.students.filter { po.contains($0.schoolID) }.allSatisfy { (3...12).contains($0.birthDate.age(on: year.start)) })
+    }
+
+    @Test("Pseudonyms are ten letters from an alphabet without look-alikes, and do not repeat")
+    func pseudonyms() {
+        var rng = SeededGenerator(seed: 1)
+        let made = (0..<10_000).map { _ in Pseudonym.make(using: &rng) }
+        #expect(made.allSatisfy { $0.count == 10 && $0.allSatisfy { "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".contains($0) } })
+        #expect(Set(made).count == made.count)
     }
 
     @Test("The demo teacher mentors group 7a of OBS De Regenboog")

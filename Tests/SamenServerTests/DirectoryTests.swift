@@ -26,6 +26,11 @@ struct DirectoryTests {
             let coordinator = try await Client.login(app, "coordinator")
             let school = try await coordinator.get("/api/v1/students").content.decode(StudentPageBody.self)
             #expect(school.total == world.demo.students.filter { $0.schoolID == world.home.id }.count)
+            // Paging: the total holds on every page, also past the last one.
+            let second = try await coordinator.get("/api/v1/students?per_page=4&page=2").content.decode(StudentPageBody.self)
+            #expect(second.total == school.total && second.items.count == school.total - 4)
+            let beyond = try await coordinator.get("/api/v1/students?per_page=4&page=99").content.decode(StudentPageBody.self)
+            #expect(beyond.total == school.total && beyond.items.isEmpty)
             let youthworker = try await Client.login(app, "youthworker")
             #expect(try await youthworker.get("/api/v1/students").content.decode(StudentPageBody.self).total == 0)
         }

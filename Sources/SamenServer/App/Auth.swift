@@ -71,21 +71,32 @@ struct SessionLoader: AsyncMiddleware {
     }
 
     static func load(token: String, db: Database) async throws -> CurrentUser? {
-        guard let session = try await SessionRecord.query(on: db)
-            .filter(\.$tokenHash == Tokens.hash(token))
-            .filter(\.$expiresAt > Date())
-            .with(\.$account)
-            .first(),
-            session.account.active,
-            let sessionID = session.id, let accountID = session.account.id else { return nil }
-        let account = session.account
-        let role = account.accountRole
-        var viewer = Viewer(accountID: accountID, role: role, regionID: account.$region.id)
-        viewer.schoolIDs = Set(try await AccountSchool.query(on: db).filter(\.$account.$id == accountID).all(\.$school.$id))
-        if role == .teacher {
-            viewer.groupIDs = Set(try await GroupStaff.query(on: db).filter(\.$account.$id == accountID).all(\.$group.$id))
+        let sql = db as! any SQLDatabase
+        // One query: the session, its account, and one row per school or group the account is linked to.
+        let rows = try await sql.raw("""
+            SELECT s.id AS session_id, a.id AS account_id, a.username, a.role, a.first_name, a.particle, a.last_name,
+                   a.region_id, l.link_id, l.kind
+            FROM sessions s
+            JOIN accounts a ON a.id = s.account_id
+            LEFT JOIN (SELECT account_id, school_id AS link_id, 's' AS kind FROM account_schools
+                       UNION ALL SELECT account_id, group_id AS link_id, 'g' AS kind FROM group_staff) l ON l.account_id = a.id
+            WHERE s.token_hash = \(bind: Tokens.hash(token)) AND s.expires_at > \(bind: Date()) AND a.active = \(bind: true)
+            """).all()
+        guard let row = rows.first else { return nil }
+        let accountID = try row.decode(column: "account_id", as: UUID.self)
+        let role = Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .teacher
+        var viewer = Viewer(accountID: accountID, role: role, regionID: try row.decode(column: "region_id", as: UUID?.self))
+        for link in rows {
+            guard let id = try link.decode(column: "link_id", as: UUID?.self) else { continue }
+            if try link.decode(column: "kind", as: String.self) == "s" { viewer.schoolIDs.insert(id) }
+            else if role == .teacher { viewer.groupIDs.insert(id) }
         }
-        return CurrentUser(sessionID: sessionID, accountID: accountID, username: account.username, name: account.name, role: role, viewer: viewer)
+        return CurrentUser(sessionID: try row.decode(column: "session_id", as: UUID.self), accountID: accountID,
+                           username: try row.decode(column: "username", as: String.self),
+                           name: PersonName(first: try row.decode(column: "first_name", as: String.self),
+                                            particle: try row.decode(column: "particle", as: String.self),
+                                            last: try row.decode(column: "last_name", as: String.self)),
+                           role: role, viewer: viewer)
     }
 }
 
@@ -95,11 +106,12 @@ struct SessionLoader: AsyncMiddleware {
 /// token, which a browser never sends by itself, so they need none.
 struct CSRFMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        if request.isAPI { return try await next.respond(to: request) }
         let existing = request.cookies[Cookies.csrf]?.string
         let token = (existing?.count ?? 0) >= 32 ? existing! : Tokens.make()
         request.storage[CSRFTokenKey.self] = token
 
-        if !request.isAPI, request.method != .GET, request.method != .HEAD {
+        if request.method != .GET, request.method != .HEAD {
             let sent = try? request.content.get(String.self, at: "_csrf")
             guard let existing, let sent, !sent.isEmpty, constantTimeEqual(sent, existing) else {
                 throw SamenError(status: .forbidden, key: "error_csrf")
@@ -123,6 +135,10 @@ struct CSRFMiddleware: AsyncMiddleware {
 /// Logging in and out, shared by the login page and the API.
 enum Authentication {
     static let throttle = LoginThrottle()
+    /// A hash checked when the user name does not exist, so a wrong name
+    /// takes as long as a wrong password (cost 12, as real hashes) and names
+    /// cannot be probed. Made on first use, so commands that never log anyone in do not pay for it.
+    static let decoyHash: String = (try? Bcrypt.hash(Tokens.make(), cost: 12)) ?? ""
 
     enum Outcome {
         case success(token: String, account: Account)
@@ -139,7 +155,7 @@ enum Authentication {
         if let until = throttle.lockedUntil(failures: failures, now: now) { return .locked(until: until) }
 
         let account = try await Account.query(on: request.db).filter(\.$username == username).first()
-        let hash = account?.passwordHash ?? request.application.decoyHash
+        let hash = account?.passwordHash ?? decoyHash
         let matches = (try? await request.password.async.verify(password, created: hash).get()) ?? false
         guard matches, let account, account.active, account.passwordHash != nil, let accountID = account.id else {
             try await LoginFailure(username: username, at: now).create(on: request.db)
@@ -161,13 +177,3 @@ enum Authentication {
     }
 }
 
-struct DecoyHashKey: StorageKey { typealias Value = String }
-
-extension Application {
-    /// A hash checked when the user name does not exist, so a wrong name
-    /// takes as long as a wrong password and names cannot be probed.
-    var decoyHash: String {
-        get { storage[DecoyHashKey.self] ?? "" }
-        set { storage[DecoyHashKey.self] = newValue }
-    }
-}

@@ -1,3 +1,4 @@
+import Foundation
 import SamenCore
 import Vapor
 
@@ -55,7 +56,8 @@ extension Request {
             passwordHref: SiteURL.password.path,
             stylesheet: SiteURL.stylesheet.path,
             homeHref: SiteURL.home.path)
-        let view = try await self.view.render(template, PageContext(t: Catalogue.table(language), layout: layout, page: page))
+        let t = application.catalogueKeys.table(for: template, language: language)
+        let view = try await self.view.render(template, PageContext(t: t, layout: layout, page: page))
         let response = try await view.encodeResponse(for: self)
         response.status = status
         return response
@@ -77,5 +79,47 @@ enum Navigation {
             let current = href == "/" ? path == "/" : path.hasPrefix(href.split(separator: "?").first.map(String.init) ?? href)
             return NavItem(label: Catalogue.text(key, language), href: href, current: current)
         }
+    }
+}
+
+/// The catalogue keys each template (with the layout it extends) reads, found
+/// once at start-up, so a page is rendered with the few dozen strings it
+/// needs rather than the whole catalogue: Leaf converts every value in the
+/// context on every render.
+struct TemplateCatalogueKeys: Sendable {
+    private var tables: [String: [Language: [String: String]]] = [:]
+
+    init(viewsDirectory: String) throws {
+        let root = URL(fileURLWithPath: viewsDirectory)
+        let pattern = try Regex(#"[(\s!]t\.([a-z0-9_]+)"#)
+        var keysByTemplate: [String: Set<String>] = [:]
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let url = files?.nextObject() as? URL {
+            guard url.pathExtension == "leaf" else { continue }
+            let name = String(url.path.dropFirst(root.path.count).drop { $0 == "/" }.dropLast(5))
+            let text = try String(contentsOf: url, encoding: .utf8)
+            keysByTemplate[name] = Set(text.matches(of: pattern).map { String($0.output[1].substring!) })
+        }
+        let layout = keysByTemplate["app/layout"] ?? []
+        for (name, keys) in keysByTemplate {
+            let all = keys.union(layout)
+            for language in Language.allCases {
+                tables[name, default: [:]][language] = Dictionary(uniqueKeysWithValues: all.map { ($0, Catalogue.text($0, language)) })
+            }
+        }
+    }
+
+    /// The strings a template reads; the whole catalogue for a template not seen at start-up.
+    func table(for template: String, language: Language) -> [String: String] {
+        tables[template]?[language] ?? Catalogue.table(language)
+    }
+}
+
+struct TemplateCatalogueKeysKey: StorageKey { typealias Value = TemplateCatalogueKeys }
+
+extension Application {
+    var catalogueKeys: TemplateCatalogueKeys {
+        get { storage[TemplateCatalogueKeysKey.self]! }
+        set { storage[TemplateCatalogueKeysKey.self] = newValue }
     }
 }

@@ -39,14 +39,15 @@ public func configure(_ app: Application, _ config: SamenConfig) throws {
         if let schema { postgres.searchPath = [schema] }
         app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4), as: .psql)
     }
-    app.logger.logLevel = app.environment == .testing ? .warning : .info
+    // The CLI sets the level (LOG_LEVEL, default info); tests only want warnings.
+    if app.environment == .testing { app.logger.logLevel = .warning }
 
     addMigrations(app)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
-    app.decoyHash = try app.password.hash(Tokens.make())
     app.directory.viewsDirectory = SamenResources.directory + "Views/"
     app.views.use(.leaf)
+    app.catalogueKeys = try TemplateCatalogueKeys(viewsDirectory: app.directory.viewsDirectory)
     // The build folder (.build) is hidden, so the default "visible files only" limit must go.
     let views = app.directory.viewsDirectory
     app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],

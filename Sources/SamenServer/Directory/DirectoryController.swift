@@ -409,7 +409,9 @@ struct DirectoryController: RouteCollection {
         filter.schoolID = try? req.query.get(UUID.self, at: "school")
         filter.page = (try? req.query.get(Int.self, at: "page")) ?? 1
         let result = try await req.directory.students(for: user.viewer, filter: filter)
-        let schools = try await req.directory.schools(for: user.viewer)
+        // A school filter only helps someone who sees several schools.
+        let severalSchools = AccessPolicy.studentScope(user.role) == .all || user.viewer.schoolIDs.count > 1
+        let schools = severalSchools ? try await req.directory.schools(for: user.viewer) : []
         let today = LocalDate.today()
         func pageHref(_ n: Int) -> String {
             SiteURL.students(query: filter.query, schoolID: filter.schoolID).path + (filter.query == nil && filter.schoolID == nil ? "?" : "&") + "page=\(n)"

@@ -258,24 +258,31 @@ struct DirectoryService {
             }
             return builder
         }
-        guard let counter = apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))) else {
-            return Page(items: [], total: 0, page: page, per_page: perPage)
-        }
-        let total = try await counter.first(decodingColumn: "n", as: Int.self) ?? 0
+        // The total comes with the page (a window count), so a page costs one query.
         let select = sql.select()
             .column(SQLColumn("id", table: "s")).column(SQLColumn("school_id", table: "s")).column(SQLColumn("number", table: "s"))
             .column(SQLColumn("first_name", table: "s")).column(SQLColumn("particle", table: "s")).column(SQLColumn("last_name", table: "s"))
             .column(SQLColumn("birth_date", table: "s")).column(SQLColumn("group_id", table: "s"))
             .column(SQLColumn("name", table: "g"), as: "group_name").column(SQLColumn("name", table: "sc"), as: "school_name")
+            .column(SQLRaw("COUNT(*) OVER ()"), as: "total")
             .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier("school_groups"), as: SQLIdentifier("g")), method: SQLJoinMethod.left,
                   on: SQLColumn("id", table: "g"), .equal, SQLColumn("group_id", table: "s"))
             .join(SQLAlias(SQLIdentifier("schools"), as: SQLIdentifier("sc")), method: SQLJoinMethod.inner,
                   on: SQLColumn("id", table: "sc"), .equal, SQLColumn("school_id", table: "s"))
-        let rows = try await apply(select)!
+        guard let scoped = apply(select) else {
+            return Page(items: [], total: 0, page: page, per_page: perPage)
+        }
+        let rows = try await scoped
             .orderBy(SQLColumn("sort_name", table: "s")).orderBy(SQLColumn("number", table: "s"))
             .limit(perPage).offset((page - 1) * perPage)
             .all()
+        var total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
+        if rows.isEmpty && page > 1, let counter = apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))) {
+            // Past the last page: the window count has no row to ride on.
+            total = try await counter.first(decodingColumn: "n", as: Int.self) ?? 0
+        }
         let items = try rows.map { row in
             let name = PersonName(first: try row.decode(column: "first_name", as: String.self),
                                   particle: try row.decode(column: "particle", as: String.self),
