@@ -235,7 +235,7 @@ struct DirectoryService {
     func students(for viewer: Viewer, filter: StudentFilter) async throws -> Page<StudentRow> {
         let page = max(1, filter.page)
         let perPage = min(max(1, filter.perPage), 500)
-        func apply(_ builder: SQLSelectBuilder) -> SQLSelectBuilder? {
+        func apply<Builder: SQLPredicateBuilder>(_ builder: Builder) -> Builder? {
             switch AccessPolicy.studentScope(viewer.role) {
             case .all: break
             case .ownSchools:
@@ -258,30 +258,35 @@ struct DirectoryService {
             }
             return builder
         }
-        // The total comes with the page (a window count), so a page costs one query.
+        // Scope first: nothing to query for someone who sees no students.
+        guard apply(sql.select()) != nil else { return Page(items: [], total: 0, page: page, per_page: perPage) }
+        // The total comes with the page as a scalar subquery over students alone, so a page
+        // costs one query and the page itself can stop after `perPage` rows of the index.
+        let total = SQLSubquery.select { sub in
+            let builder = sub as! SQLSubqueryBuilder
+            builder.column(SQLFunction("COUNT", args: SQLLiteral.all)).from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))
+            return apply(builder) ?? builder
+        }
         let select = sql.select()
             .column(SQLColumn("id", table: "s")).column(SQLColumn("school_id", table: "s")).column(SQLColumn("number", table: "s"))
             .column(SQLColumn("first_name", table: "s")).column(SQLColumn("particle", table: "s")).column(SQLColumn("last_name", table: "s"))
             .column(SQLColumn("birth_date", table: "s")).column(SQLColumn("group_id", table: "s"))
             .column(SQLColumn("name", table: "g"), as: "group_name").column(SQLColumn("name", table: "sc"), as: "school_name")
-            .column(SQLRaw("COUNT(*) OVER ()"), as: "total")
+            .column(total, as: "total")
             .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier("school_groups"), as: SQLIdentifier("g")), method: SQLJoinMethod.left,
                   on: SQLColumn("id", table: "g"), .equal, SQLColumn("group_id", table: "s"))
             .join(SQLAlias(SQLIdentifier("schools"), as: SQLIdentifier("sc")), method: SQLJoinMethod.inner,
                   on: SQLColumn("id", table: "sc"), .equal, SQLColumn("school_id", table: "s"))
-        guard let scoped = apply(select) else {
-            return Page(items: [], total: 0, page: page, per_page: perPage)
-        }
-        let rows = try await scoped
+        let rows = try await apply(select)!
             .orderBy(SQLColumn("sort_name", table: "s")).orderBy(SQLColumn("number", table: "s"))
             .limit(perPage).offset((page - 1) * perPage)
             .all()
-        var total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
+        var count = try rows.first?.decode(column: "total", as: Int.self) ?? 0
         if rows.isEmpty && page > 1, let counter = apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))) {
-            // Past the last page: the window count has no row to ride on.
-            total = try await counter.first(decodingColumn: "n", as: Int.self) ?? 0
+            // Past the last page: there is no row to carry the total.
+            count = try await counter.first(decodingColumn: "n", as: Int.self) ?? 0
         }
         let items = try rows.map { row in
             let name = PersonName(first: try row.decode(column: "first_name", as: String.self),
@@ -295,7 +300,7 @@ struct DirectoryService {
                 group_id: try row.decode(column: "group_id", as: UUID?.self), group: try row.decode(column: "group_name", as: String?.self),
                 school: try row.decode(column: "school_name", as: String.self))
         }
-        return Page(items: items, total: total, page: page, per_page: perPage)
+        return Page(items: items, total: count, page: page, per_page: perPage)
     }
 
     /// The student if within the viewer's scope; 404 otherwise (outside scope a record does not exist).
