@@ -47,8 +47,21 @@ func bootstrapLogging() {
     }
 }
 
-func printDemoLogins() {
-    print("Demo logins (password \"\(DemoRegion.demoPassword)\"): " + Role.allCases.map(\.rawValue).joined(separator: ", "))
+/// The language of the command's messages: Dutch, or English with SAMEN_LANG=en.
+let cliLanguage = Language(preference: ProcessInfo.processInfo.environment["SAMEN_LANG"])
+
+func say(_ key: String, _ arguments: [String] = []) {
+    print(Catalogue.text(key, cliLanguage, arguments))
+}
+
+func report(_ outcome: DemoLoader.Outcome) {
+    switch outcome {
+    case .loaded(let schools, let students, let accounts):
+        say("cli_demo_loaded", [String(schools), String(students), String(accounts)])
+    case .skippedExistingData:
+        say("cli_demo_skipped")
+    }
+    say("cli_demo_logins", [DemoRegion.demoPassword, Role.allCases.map(\.rawValue).joined(separator: ", ")])
 }
 
 struct Serve: AsyncParsableCommand {
@@ -65,16 +78,8 @@ struct Serve: AsyncParsableCommand {
         do {
             try configure(app, options.config)
             try await app.prepareDatabase()
-            if demo {
-                switch try await DemoLoader.load(into: app) {
-                case .loaded(let schools, let students, let accounts):
-                    print("Demo loaded: \(schools) schools, \(students) students, \(accounts) accounts.")
-                case .skippedExistingData:
-                    print("The database already holds data; the demo was not loaded.")
-                }
-                printDemoLogins()
-            }
-            print("Samen listens on http://\(host):\(port) (\(app.samenConfig.engineName))")
+            if demo { report(try await DemoLoader.load(into: app)) }
+            say("cli_listening", [host, String(port), app.samenConfig.engineName])
             try await app.execute()
             try await app.asyncShutdown()
         } catch {
@@ -90,7 +95,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging()
-        try await withApplication(options) { app in print("Database is up to date (\(app.samenConfig.engineName)).") }
+        try await withApplication(options) { app in say("cli_migrated", [app.samenConfig.engineName]) }
     }
 }
 
@@ -101,15 +106,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging()
-        try await withApplication(options) { app in
-            switch try await DemoLoader.load(into: app, seed: seed) {
-            case .loaded(let schools, let students, let accounts):
-                print("Demo loaded: \(schools) schools, \(students) students, \(accounts) accounts.")
-            case .skippedExistingData:
-                print("The database already holds data; the demo was not loaded.")
-            }
-            printDemoLogins()
-        }
+        try await withApplication(options) { app in report(try await DemoLoader.load(into: app, seed: seed)) }
     }
 }
 
@@ -124,12 +121,12 @@ struct ImportStudents: AsyncParsableCommand {
 
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "The school's code, e.g. 10AA.") var school: String
-    @Flag(help: "Messages in English instead of Dutch.") var english = false
+    @Flag(help: "Messages in English instead of Dutch (or set SAMEN_LANG=en).") var english = false
     @OptionGroup var options: DataOptions
 
     func run() async throws {
         bootstrapLogging()
-        let language: Language = english ? .en : .nl
+        let language: Language = english ? .en : cliLanguage
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError(Catalogue.text("cli_file_unreadable", language, [file]))
         }
@@ -172,10 +169,12 @@ struct CreateAccount: AsyncParsableCommand {
 
     func run() async throws {
         bootstrapLogging()
-        guard let role = Role(rawValue: role) else { throw ValidationError("Unknown role '\(role)'. Choose one of: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") }
+        guard let role = Role(rawValue: role) else {
+            throw ValidationError(Catalogue.text("cli_unknown_role", cliLanguage, [role, Role.allCases.map(\.rawValue).joined(separator: ", ")]))
+        }
         let password = ProcessInfo.processInfo.environment["SAMEN_PASSWORD"] ?? readLine(strippingNewline: true) ?? ""
         if let key = PasswordRule.problem(with: password, username: username) {
-            throw ValidationError(Catalogue.text(key, .en, [String(PasswordRule.minimumLength)]))
+            throw ValidationError(Catalogue.text(key, cliLanguage, [String(PasswordRule.minimumLength)]))
         }
         let codes = schools.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
         try await withApplication(options) { app in
@@ -183,6 +182,6 @@ struct CreateAccount: AsyncParsableCommand {
                                                       name: PersonName(first: firstName.isEmpty ? username : firstName, last: lastName),
                                                       schoolCodes: codes, app: app)
         }
-        print("Account '\(username)' (\(role.rawValue)) created.")
+        say("cli_account_created", [username, role.rawValue])
     }
 }

@@ -94,6 +94,8 @@ struct StudentsPage: Encodable {
     var action: String
     var query: String
     var schools: [Option]
+    /// A school column only for someone who sees several schools.
+    var showSchool: Bool
     var students: [StudentLine]
     var total: Int
     var summary: String
@@ -421,6 +423,7 @@ struct DirectoryController: RouteCollection {
             action: SiteURL.students(query: nil, schoolID: nil).path, query: filter.query ?? "",
             schools: schools.count > 1 ? [Option(value: "", label: Catalogue.text("students_all_schools", language), selected: filter.schoolID == nil)]
                 + schools.map { Option(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.schoolID) } : [],
+            showSchool: severalSchools,
             students: result.items.map { line($0, today: today) }, total: result.total,
             summary: Catalogue.text("students_summary", language, [String(result.total), String(result.page), String(lastPage)]),
             previousHref: result.page > 1 ? pageHref(result.page - 1) : nil,
