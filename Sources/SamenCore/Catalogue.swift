@@ -103,6 +103,7 @@ public enum Catalogue {
         "error_field_missing": .init(nl: "Het veld '%1' ontbreekt. Vul het in.", en: "The field '%1' is missing. Fill it in."),
         "error_field_type": .init(nl: "Het veld '%1' heeft een ongeldige waarde. Controleer het formaat.", en: "The field '%1' has an invalid value. Check its format."),
         "error_body_unreadable": .init(nl: "De inhoud is geen geldige JSON.", en: "The body is not valid JSON."),
+        "error_conflict": .init(nl: "Iemand anders heeft net hetzelfde opgeslagen. Laad de pagina opnieuw en controleer de gegevens.", en: "Someone else just saved the same thing. Reload the page and check the data."),
         "error_back_home": .init(nl: "Terug naar start", en: "Back to home"),
 
         // Home

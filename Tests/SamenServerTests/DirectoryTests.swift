@@ -96,6 +96,10 @@ struct DirectoryTests {
             }
             let badPage = try await coordinator.get("/api/v1/students?page=abc")
             #expect(badPage.status == .badRequest)
+            for extreme in ["page=9223372036854775807", "page=-9223372036854775808&per_page=9223372036854775807", "per_page=0"] {
+                #expect(try await coordinator.get("/api/v1/students?" + extreme).status == .ok, "\(extreme)")
+                #expect(try await coordinator.get("/students?" + extreme).status == .ok, "\(extreme)")
+            }
             let notUUID = try await coordinator.get("/api/v1/students/not-a-uuid")
             #expect(notUUID.status == .notFound)
             let english = try await coordinator.send(.GET, "/api/v1/students/\(UUID())", headers: ["Accept-Language": "en"])

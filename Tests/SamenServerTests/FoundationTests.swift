@@ -64,6 +64,34 @@ struct FoundationTests {
         }
     }
 
+    @Test("A unique-constraint clash (two saves at once) answers 409 with a message, not a 500")
+    func constraintConflict() async throws {
+        try await withSamen { app, world in
+            // Insert behind the service's back, as a concurrent request would, then save the same number.
+            let student = Student()
+            student.$school.id = world.home.id
+            student.number = "424242"
+            student.setName(PersonName(first: "Eva", last: "Kok"))
+            student.birthDate = "2016-01-01"
+            student.pseudonym = "RACE000001"
+            try await student.create(on: app.db)
+            let twin = Student()
+            twin.$school.id = world.home.id
+            twin.number = "424242"
+            twin.setName(PersonName(first: "Eva", last: "Kok"))
+            twin.birthDate = "2016-01-01"
+            twin.pseudonym = "RACE000002"
+            do {
+                try await twin.create(on: app.db)
+                Issue.record("expected a constraint failure")
+            } catch {
+                let request = Request(application: app, on: app.eventLoopGroup.next())
+                let response = await SamenErrorMiddleware.response(for: error, request: request)
+                #expect(response.status == .conflict)
+            }
+        }
+    }
+
     @Test("Every response carries the security headers; pages allow no inline script")
     func securityHeaders() async throws {
         try await withSamen { app, _ in

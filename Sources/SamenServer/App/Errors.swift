@@ -1,3 +1,4 @@
+import FluentKit
 import LeafKit
 import SamenCore
 import Vapor
@@ -58,6 +59,10 @@ struct SamenErrorMiddleware: AsyncMiddleware {
         case let error as DecodingError:
             status = .badRequest
             (message, field) = describe(error, language)
+        case let error as any DatabaseError where error.isConstraintFailure:
+            // Two people saving the same thing at once: the checks passed for both, the database kept one.
+            status = .conflict
+            message = Catalogue.text("error_conflict", language)
         case let error as any AbortError:
             status = error.status
             headers = error.headers

@@ -233,7 +233,8 @@ struct DirectoryService {
 
     /// Students within the viewer's scope, surname first, 50 a page.
     func students(for viewer: Viewer, filter: StudentFilter) async throws -> Page<StudentRow> {
-        let page = max(1, filter.page)
+        // Clamped, so no page number can overflow the offset.
+        let page = min(max(1, filter.page), 1_000_000)
         let perPage = min(max(1, filter.perPage), 500)
         func apply<Builder: SQLPredicateBuilder>(_ builder: Builder) -> Builder? {
             switch AccessPolicy.studentScope(viewer.role) {
