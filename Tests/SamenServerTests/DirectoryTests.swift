@@ -199,7 +199,7 @@ struct DirectoryTests {
 
     @Test("An administrator creates a school and an account that can log in")
     func adminCreates() async throws {
-        try await withSamen { app, _ in
+        try await withSamen { app, world in
             let admin = try await Client.login(app, "admin")
             let bad = try await admin.json(.POST, "/api/v1/schools", ["code": "XX", "name": "Nieuw", "type": "PO"])
             #expect(try bad.content.decode(ErrorBody.self).field == "code")
@@ -211,6 +211,10 @@ struct DirectoryTests {
             let account = try await admin.form("/accounts/new", ["username": "m.jansen", "first_name": "Mieke", "last_name": "Jansen",
                                                                  "role": "coordinator", "schools[]": id.uuidString, "password": "een lange zin"])
             #expect(account.status == .seeOther)
+            // The schools page counts groups and current students per school.
+            let schools = try await admin.get("/schools").text
+            #expect(schools.contains(#"<a href="/schools/\#(world.home.id)">OBS De Regenboog</a></td><td>PO</td><td>Veenendrecht</td><td class="num">2</td><td class="num">6</td>"#))
+            #expect(schools.contains(#">IKC Het Kompas</a></td><td>PO</td><td>Lagedijk</td><td class="num">0</td><td class="num">0</td>"#))
             let coordinator = try await Client.login(app, "m.jansen", password: "een lange zin")
             struct Schools: Decodable { struct S: Decodable { var code: String }; var items: [S] }
             #expect(try await coordinator.get("/api/v1/schools").content.decode(Schools.self).items.map(\.code) == ["20BB"])

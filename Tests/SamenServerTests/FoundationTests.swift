@@ -68,19 +68,17 @@ struct FoundationTests {
     func constraintConflict() async throws {
         try await withSamen { app, world in
             // Insert behind the service's back, as a concurrent request would, then save the same number.
-            let student = Student()
-            student.$school.id = world.home.id
-            student.number = "424242"
-            student.setName(PersonName(first: "Eva", last: "Kok"))
-            student.birthDate = "2016-01-01"
-            student.pseudonym = "RACE000001"
-            try await student.create(on: app.db)
-            let twin = Student()
-            twin.$school.id = world.home.id
-            twin.number = "424242"
-            twin.setName(PersonName(first: "Eva", last: "Kok"))
-            twin.birthDate = "2016-01-01"
-            twin.pseudonym = "RACE000002"
+            func student(_ pseudonym: String) -> Student {
+                let student = Student()
+                student.$school.id = world.home.id
+                student.number = "424242"
+                student.setName(PersonName(first: "Eva", last: "Kok"))
+                student.birthDate = "2016-01-01"
+                student.pseudonym = pseudonym
+                return student
+            }
+            try await student("RACE000001").create(on: app.db)
+            let twin = student("RACE000002")
             do {
                 try await twin.create(on: app.db)
                 Issue.record("expected a constraint failure")

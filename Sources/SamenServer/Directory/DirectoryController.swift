@@ -189,15 +189,14 @@ struct DirectoryController: RouteCollection {
     /// The schools a person sees, with group and student counts; for region
     /// staff the counts are suppressed below the threshold.
     func schoolCards(for user: CurrentUser, service: DirectoryService) async throws -> [SchoolCard] {
-        var cards: [SchoolCard] = []
-        for school in try await service.schools(for: user.viewer) {
-            let groups = try await service.groups(ofSchool: school.id)
-            let total = groups.reduce(0) { $0 + $1.student_count }
-            cards.append(SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city,
-                                    href: SiteURL.school(school.id).path, groups: groups.count,
-                                    students: studentCount(total, for: user)))
+        let schools = try await service.schools(for: user.viewer)
+        let counts = try await service.counts(ofSchools: schools.map(\.id))
+        return schools.map { school in
+            let count = counts[school.id] ?? (0, 0)
+            return SchoolCard(name: school.name, code: school.code, type: school.type, city: school.city,
+                              href: SiteURL.school(school.id).path, groups: count.groups,
+                              students: studentCount(count.students, for: user))
         }
-        return cards
     }
 
     func studentCount(_ count: Int, for user: CurrentUser) -> String {

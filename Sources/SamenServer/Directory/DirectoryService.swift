@@ -155,6 +155,20 @@ struct DirectoryService {
         return byAccount.values.sorted { $0.account.name.sortKey < $1.account.name.sortKey }
     }
 
+    /// Groups and current students per school, for many schools in two grouped queries.
+    func counts(ofSchools ids: [UUID]) async throws -> [UUID: (groups: Int, students: Int)] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [UUID: (groups: Int, students: Int)] = [:]
+        let groups = try await sql.select().column("school_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("school_groups").where("school_id", .in, SQLBind.group(ids)).groupBy("school_id").all()
+        for row in groups { result[try row.decode(column: "school_id", as: UUID.self), default: (0, 0)].groups = try row.decode(column: "n", as: Int.self) }
+        let students = try await sql.select().column("school_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("students").where("school_id", .in, SQLBind.group(ids)).where("left_on", .is, SQLLiteral.null)
+            .groupBy("school_id").all()
+        for row in students { result[try row.decode(column: "school_id", as: UUID.self), default: (0, 0)].students = try row.decode(column: "n", as: Int.self) }
+        return result
+    }
+
     // MARK: Groups
 
     /// Groups of a school with their student counts and mentors; for a
