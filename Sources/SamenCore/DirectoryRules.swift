@@ -112,3 +112,28 @@ public enum NameRules {
         return nil
     }
 }
+
+/// A guardian's fields, validated.
+public struct GuardianFields: Hashable, Sendable {
+    public static let relations = ["mother", "father", "guardian"]
+
+    public var name: String
+    public var email: String
+    public var phone: String
+    public var relation: String
+
+    public static func validate(name: String, email: String, phone: String, relation: String) -> Validated<GuardianFields> {
+        var problems: [FieldProblem] = []
+        let name = name.trimmed, email = email.trimmed, phone = phone.trimmed
+        if name.isEmpty { problems.append(.init(field: "name", key: "import_required")) }
+        else if name.count > StudentImportRules.maxNameLength { problems.append(.init(field: "name", key: "import_too_long", arguments: ["\(StudentImportRules.maxNameLength)"])) }
+        if !email.isEmpty && !EmailRule.isPlausible(email) { problems.append(.init(field: "email", key: "import_bad_email", arguments: [email])) }
+        if phone.count > 30 || !phone.allSatisfy({ $0.isASCII && ($0.isNumber || " +-()".contains($0)) }) {
+            problems.append(.init(field: "phone", key: "guardian_bad_phone", arguments: [phone]))
+        }
+        let relation = relation.isEmpty ? "guardian" : relation
+        if !relations.contains(relation) { problems.append(.init(field: "relation", key: "guardian_bad_relation", arguments: [relation])) }
+        guard problems.isEmpty else { return .failure(problems) }
+        return .success(GuardianFields(name: name, email: email, phone: phone, relation: relation))
+    }
+}

@@ -181,6 +181,18 @@ struct DirectoryRuleTests {
         #expect(Set(problems.map(\.field)) == ["number", "first_name", "birth_date", "enrolled_on"])
     }
 
+    @Test("A guardian needs a name; e-mail, phone and relation are checked when given")
+    func guardian() {
+        guard case .success(let fields) = GuardianFields.validate(name: " Ingrid de Vries ", email: "", phone: "+31 6 1234-5678", relation: "") else {
+            Issue.record("expected valid"); return
+        }
+        #expect(fields.name == "Ingrid de Vries" && fields.relation == "guardian")
+        guard case .failure(let problems) = GuardianFields.validate(name: "", email: "x@", phone: "bellen", relation: "buurman") else {
+            Issue.record("expected invalid"); return
+        }
+        #expect(Set(problems.map(\.field)) == ["name", "email", "phone", "relation"])
+    }
+
     @Test("User names and passwords have plain rules")
     func accounts() {
         #expect(NameRules.usernameProblem("j.jansen") == nil)

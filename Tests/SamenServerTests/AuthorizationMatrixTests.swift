@@ -71,6 +71,8 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
         Row(route: "POST /students/:student/edit", path: "/students/{student}/edit", body: .form,
             inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /students/:student/guardians", path: "/students/{student}/guardians", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
         Row(route: "GET /staff", path: "/staff", inScope: "200 200 200 200 200 200 200", anonymous: 303),
         Row(route: "GET /organisations", path: "/organisations", inScope: "200 403 200 200 200 200 403", anonymous: 303),
         Row(route: "GET /accounts", path: "/accounts", inScope: "200 403 403 403 403 403 403", anonymous: 303),
@@ -105,9 +107,15 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
         Row(route: "PATCH /api/v1/students/:student", path: "/api/v1/students/{student}", body: .json,
             inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "POST /api/v1/students/:student/guardians", path: "/api/v1/students/{student}/guardians", body: .json,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/staff", path: "/api/v1/staff", inScope: "200 200 200 200 200 200 200", anonymous: 401),
         Row(route: "GET /api/v1/organisations", path: "/api/v1/organisations", inScope: "200 403 200 200 200 200 403", anonymous: 401),
-        // Last: it takes the demo teacher out of group 7a, which later rows would notice.
+        // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
+        Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
+            inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "DELETE /api/v1/students/:student/guardians/:guardian", path: "/api/v1/students/{student}/guardians/{guardian}",
+            inScope: "204 403 403 204 403 403 403", outOfScope: "204 403 403 404 403 403 403", anonymous: 401),
         Row(route: "POST /groups/:group/staff/:account/remove", path: "/groups/{group}/staff/{account}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
     ]
@@ -120,6 +128,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{group}", with: group.uuidString)
             .replacingOccurrences(of: "{student}", with: student.uuidString)
             .replacingOccurrences(of: "{account}", with: world.account.id.uuidString)
+            .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)
     }
 
     func send(_ row: Row, client: Client, world: TestWorld, inScope: Bool) async throws -> UInt {

@@ -147,6 +147,37 @@ struct DirectoryTests {
         }
     }
 
+    @Test("A coordinator adds and removes a guardian; bad fields are refused next to the field")
+    func guardians() async throws {
+        try await withSamen { app, world in
+            let coordinator = try await Client.login(app, "coordinator")
+            let student = world.student(in: world.teacherGroup)
+            let before = try await StudentGuardian.query(on: app.db).filter(\.$student.$id == student.id).count()
+            let bad = try await coordinator.form("/students/\(student.id)/guardians", ["name": "", "email": "geen-adres", "phone": "bel me"])
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("id=\"guardian-name-error\""))
+            #expect(bad.text.contains("geen geldig e-mailadres"))
+            #expect(bad.text.contains("geen telefoonnummer"))
+            let good = try await coordinator.form("/students/\(student.id)/guardians",
+                                                  ["name": "Fatima El Amrani", "email": "f.elamrani@mail.example", "phone": "06-12345678", "relation": "mother"])
+            #expect(good.status == .seeOther)
+            let page = try await coordinator.get("/students/\(student.id)")
+            #expect(page.text.contains("Fatima El Amrani"))
+            #expect(page.text.contains("moeder"))
+            let added = try await Guardian.query(on: app.db).filter(\.$name == "Fatima El Amrani").first()!
+            let viaAPI = try await coordinator.json(.POST, "/api/v1/students/\(student.id)/guardians", ["name": "Hans Kok", "relation": "oom"])
+            #expect(try viaAPI.content.decode(ErrorBody.self).field == "relation")
+            #expect(try await coordinator.send(.DELETE, "/api/v1/students/\(student.id)/guardians/\(added.id!)").status == .noContent)
+            #expect(try await StudentGuardian.query(on: app.db).filter(\.$student.$id == student.id).count() == before)
+            #expect(try await Guardian.find(added.id, on: app.db) == nil)
+            // A teacher sees the guardians but cannot change them.
+            let teacher = try await Client.login(app, "teacher")
+            let seen = try await teacher.get("/students/\(student.id)")
+            #expect(!seen.text.contains("guardian-name"))
+            #expect(try await teacher.form("/students/\(student.id)/guardians", ["name": "X"]).status == .forbidden)
+        }
+    }
+
     @Test("A coordinator adds a group; a duplicate name is refused next to the field")
     func groups() async throws {
         try await withSamen { app, world in

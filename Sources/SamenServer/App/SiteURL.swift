@@ -21,6 +21,8 @@ enum SiteURL: Sendable {
     case studentNew(schoolID: UUID)
     case student(UUID)
     case studentEdit(UUID)
+    case studentGuardians(UUID)
+    case studentGuardianRemove(student: UUID, guardian: UUID)
     case staff
     case organisations
     case accounts
@@ -53,6 +55,8 @@ enum SiteURL: Sendable {
         case .studentNew(let schoolID): return "/students/new?school=\(schoolID)"
         case .student(let id): return "/students/\(id)"
         case .studentEdit(let id): return "/students/\(id)/edit"
+        case .studentGuardians(let id): return "/students/\(id)/guardians"
+        case .studentGuardianRemove(let student, let guardian): return "/students/\(student)/guardians/\(guardian)/remove"
         case .staff: return "/staff"
         case .organisations: return "/organisations"
         case .accounts: return "/accounts"

@@ -32,6 +32,8 @@ struct DirectoryAPIController: RouteCollection {
         api.post("students", use: createStudent)
         api.get("students", ":student", use: student)
         api.patch("students", ":student", use: updateStudent)
+        api.post("students", ":student", "guardians", use: addGuardian)
+        api.delete("students", ":student", "guardians", ":guardian", use: removeGuardian)
         api.get("staff", use: staff)
         api.get("organisations", use: organisations)
     }
@@ -183,6 +185,29 @@ struct DirectoryAPIController: RouteCollection {
             let fresh = try await req.directory.student(student.id!, for: user.viewer)
             return try await req.directory.detail(fresh, for: user.viewer)
         }
+    }
+
+    struct GuardianBody: Content { var name: String?; var email: String?; var phone: String?; var relation: String? }
+
+    func addGuardian(req: Request) async throws -> Response {
+        let user = try req.require(.update, .student)
+        let student = try await req.directory.student(try id(req, "student"), for: user.viewer)
+        let body = try req.content.decode(GuardianBody.self)
+        switch GuardianFields.validate(name: body.name ?? "", email: body.email ?? "", phone: body.phone ?? "", relation: body.relation ?? "") {
+        case .failure(let problems): throw Self.fail(problems)
+        case .success(let fields):
+            try await req.directory.addGuardian(fields, to: student)
+            let response = Response(status: .created)
+            try response.content.encode(try await req.directory.detail(student, for: user.viewer))
+            return response
+        }
+    }
+
+    func removeGuardian(req: Request) async throws -> HTTPStatus {
+        let user = try req.require(.update, .student)
+        let student = try await req.directory.student(try id(req, "student"), for: user.viewer)
+        try await req.directory.removeGuardian(try id(req, "guardian"), from: student)
+        return .noContent
     }
 
     /// A CSV body (`text/csv`); all or nothing, as the command and the upload page.

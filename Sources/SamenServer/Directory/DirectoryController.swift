@@ -117,8 +117,21 @@ struct StudentPage: Encodable {
     var enrolled: String
     var left: String
     var pseudonym: String?
-    var guardians: [GuardianJSON]
+    var guardians: [GuardianLine]
     var editHref: String?
+    /// Where a coordinator adds a guardian; nil for who may not.
+    var guardianAction: String?
+    var guardianValues: [String: String]
+    var guardianErrors: [String: String]
+    var relations: [Option]
+}
+
+struct GuardianLine: Encodable {
+    var name: String
+    var relation: String
+    var email: String
+    var phone: String
+    var removeAction: String?
 }
 
 struct FormPage: Encodable {
@@ -150,6 +163,8 @@ struct DirectoryController: RouteCollection {
         routes.get("students", ":student", use: student)
         routes.get("students", ":student", "edit", use: editStudent)
         routes.post("students", ":student", "edit", use: updateStudent)
+        routes.post("students", ":student", "guardians", use: addGuardian)
+        routes.post("students", ":student", "guardians", ":guardian", "remove", use: removeGuardian)
     }
 
     // MARK: Home
@@ -436,11 +451,17 @@ struct DirectoryController: RouteCollection {
     }
 
     func student(req: Request) async throws -> Response {
+        try await renderStudent(req: req, guardianValues: [:], guardianErrors: [:], status: .ok)
+    }
+
+    func renderStudent(req: Request, guardianValues: [String: String], guardianErrors: [String: String],
+                       status: HTTPResponseStatus) async throws -> Response {
         let user = try req.require(.read, .student)
         let student = try await req.directory.student(try studentID(req), for: user.viewer)
         let detail = try await req.directory.detail(student, for: user.viewer)
         let language = req.language
         let birth = LocalDate(iso: student.birthDate)
+        let canEdit = user.viewer.can(.update, .student)
         let page = StudentPage(
             name: student.name.display, number: student.number, birthDate: birth?.display(language) ?? student.birthDate,
             age: birth.map { String($0.age(on: .today())) } ?? "", group: student.group?.name ?? "—",
@@ -448,9 +469,42 @@ struct DirectoryController: RouteCollection {
             schoolHref: SiteURL.school(student.$school.id).path,
             enrolled: student.enrolledOn.flatMap(LocalDate.init(iso:))?.display(language) ?? "—",
             left: student.leftOn.flatMap(LocalDate.init(iso:))?.display(language) ?? "—",
-            pseudonym: detail.pseudonym, guardians: detail.guardians,
-            editHref: user.viewer.can(.update, .student) ? SiteURL.studentEdit(student.id!).path : nil)
-        return try await req.renderPage("directory/student", title: "student_title", titleArguments: [student.name.display], page: page)
+            pseudonym: detail.pseudonym,
+            guardians: detail.guardians.map {
+                GuardianLine(name: $0.name, relation: Catalogue.text("relation_\($0.relation)", language), email: $0.email, phone: $0.phone,
+                             removeAction: canEdit ? SiteURL.studentGuardianRemove(student: student.id!, guardian: $0.id).path : nil)
+            },
+            editHref: canEdit ? SiteURL.studentEdit(student.id!).path : nil,
+            guardianAction: canEdit ? SiteURL.studentGuardians(student.id!).path : nil,
+            guardianValues: guardianValues, guardianErrors: guardianErrors,
+            relations: GuardianFields.relations.map {
+                Option(value: $0, label: Catalogue.text("relation_\($0)", language), selected: (guardianValues["relation"] ?? "guardian") == $0)
+            })
+        return try await req.renderPage("directory/student", title: "student_title", titleArguments: [student.name.display], page: page, status: status)
+    }
+
+    struct GuardianForm: Content { var name: String?; var email: String?; var phone: String?; var relation: String? }
+
+    func addGuardian(req: Request) async throws -> Response {
+        let user = try req.require(.update, .student)
+        let student = try await req.directory.student(try studentID(req), for: user.viewer)
+        let form = try req.content.decode(GuardianForm.self)
+        switch GuardianFields.validate(name: form.name ?? "", email: form.email ?? "", phone: form.phone ?? "", relation: form.relation ?? "") {
+        case .failure(let problems):
+            let values = ["name": form.name ?? "", "email": form.email ?? "", "phone": form.phone ?? "", "relation": form.relation ?? ""]
+            return try await renderStudent(req: req, guardianValues: values, guardianErrors: messages(problems, req.language), status: .badRequest)
+        case .success(let fields):
+            try await req.directory.addGuardian(fields, to: student)
+            return req.redirect(to: SiteURL.student(student.id!).path)
+        }
+    }
+
+    func removeGuardian(req: Request) async throws -> Response {
+        let user = try req.require(.update, .student)
+        let student = try await req.directory.student(try studentID(req), for: user.viewer)
+        guard let guardianID = req.parameters.get("guardian", as: UUID.self) else { throw SamenError.notFound }
+        try await req.directory.removeGuardian(guardianID, from: student)
+        return req.redirect(to: SiteURL.student(student.id!).path)
     }
 
     func studentForm(req: Request, schoolID: UUID, values: [String: String], errors: [String: String], action: String, cancel: String,

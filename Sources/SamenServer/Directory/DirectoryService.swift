@@ -41,6 +41,7 @@ struct StudentRow: Content, Sendable {
 }
 
 struct GuardianJSON: Content, Sendable {
+    var id: UUID
     var name: String
     var email: String
     var phone: String
@@ -338,7 +339,9 @@ struct DirectoryService {
         return StudentDetail(
             student: row(student), enrolled_on: student.enrolledOn, left_on: student.leftOn,
             pseudonym: viewer.can(.update, .student) ? student.pseudonym : nil,
-            guardians: links.map { GuardianJSON(name: $0.guardian.name, email: $0.guardian.email, phone: $0.guardian.phone, relation: $0.relation) })
+            guardians: links.map { GuardianJSON(id: $0.guardian.id!, name: $0.guardian.name, email: $0.guardian.email, phone: $0.guardian.phone,
+                                                relation: $0.relation) }
+                .sorted { $0.name < $1.name })
     }
 
     /// Checks that a group belongs to the school (else the field is wrong, 400).
@@ -373,6 +376,26 @@ struct DirectoryService {
         student.$group.id = groupID
         apply(fields, to: student)
         try await student.save(on: db)
+    }
+
+    /// Links a new guardian to a student.
+    func addGuardian(_ fields: GuardianFields, to student: Student) async throws {
+        try await db.transaction { db in
+            let guardian = Guardian(name: fields.name, email: fields.email, phone: fields.phone)
+            try await guardian.create(on: db)
+            try await StudentGuardian(studentID: student.id!, guardianID: guardian.id!, relation: fields.relation).create(on: db)
+        }
+    }
+
+    /// Unlinks a guardian from a student, and forgets the guardian when no other student is linked.
+    /// Removing a guardian that is not linked changes nothing.
+    func removeGuardian(_ guardianID: UUID, from student: Student) async throws {
+        try await db.transaction { db in
+            try await StudentGuardian.query(on: db).filter(\.$student.$id == student.id!).filter(\.$guardian.$id == guardianID).delete()
+            if try await StudentGuardian.query(on: db).filter(\.$guardian.$id == guardianID).count() == 0 {
+                try await Guardian.query(on: db).filter(\.$id == guardianID).delete()
+            }
+        }
     }
 
     private func apply(_ fields: StudentFields, to student: Student) {
