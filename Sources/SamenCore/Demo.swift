@@ -132,9 +132,9 @@ public struct DemoRegion: Sendable {
                     let guardianCount = Int.random(in: 0..<10, using: &rng) < 7 ? 2 : 1
                     for g in 0..<guardianCount {
                         let first = (g == 0 ? Names.women : Names.men).randomElement(using: &rng)!
-                        let particle = g == 0 && Int.random(in: 0..<4, using: &rng) == 0 ? "" : name.particle
-                        let last = g == 0 && Int.random(in: 0..<4, using: &rng) == 0 ? Names.surnames.randomElement(using: &rng)!.last : name.last
-                        let guardianName = PersonName(first: first, particle: particle, last: last)
+                        // A quarter of the mothers carry a surname of their own, with its own particle.
+                        let own = g == 0 && Int.random(in: 0..<4, using: &rng) == 0 ? Names.surnames.randomElement(using: &rng)! : nil
+                        let guardianName = PersonName(first: first, particle: own?.particle ?? name.particle, last: own?.last ?? name.last)
                         let guardian = Guardian(
                             id: rng.uuid(), name: guardianName.display,
                             email: mailbox(guardianName) + "@mail.example",
