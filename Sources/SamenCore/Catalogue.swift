@@ -265,6 +265,7 @@ public enum Catalogue {
         "cli_migrated": .init(nl: "De database is bijgewerkt (%1).", en: "The database is up to date (%1)."),
         "cli_account_created": .init(nl: "Account '%1' (%2) is aangemaakt.", en: "Account '%1' (%2) has been created."),
         "cli_unknown_role": .init(nl: "Onbekende rol '%1'. Kies uit: %2.", en: "Unknown role '%1'. Choose one of: %2."),
+        "cli_log_level_capped": .init(nl: "LOG_LEVEL=%1 zou gegevens van leerlingen in het log zetten; het log blijft op 'info'. Zet ook SAMEN_ALLOW_DATA_IN_LOGS=1 om te debuggen, nooit in productie.", en: "LOG_LEVEL=%1 would write student data to the log; logging stays at 'info'. Also set SAMEN_ALLOW_DATA_IN_LOGS=1 to debug, never in production."),
         "cli_unknown_school": .init(nl: "Er is geen school met code '%1'. Controleer de code (bijvoorbeeld 10AA) of maak de school eerst aan.", en: "There is no school with code '%1'. Check the code (for example 10AA) or create the school first."),
         "cli_file_unreadable": .init(nl: "Het bestand '%1' kan niet worden gelezen. Controleer het pad.", en: "The file '%1' cannot be read. Check the path."),
         "import_bad_email": .init(nl: "'%1' is geen geldig e-mailadres.", en: "'%1' is not a valid e-mail address."),

@@ -28,7 +28,7 @@ func withApplication<T>(_ options: DataOptions, arguments: [String] = ["samen"],
     do {
         try configure(app, options.config)
         // One-shot commands print their own result; the migrator's chatter is noise here.
-        app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        app.logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil ? .warning : configuredLogLevel()
         try await app.prepareDatabase()
         let result = try await body(app)
         try await app.asyncShutdown()
@@ -39,10 +39,22 @@ func withApplication<T>(_ options: DataOptions, arguments: [String] = ["samen"],
     }
 }
 
+/// The log level from LOG_LEVEL (default info). Below info, Fluent logs every
+/// query with its bound values (names typed into a search, user names), so
+/// debug and trace need SAMEN_ALLOW_DATA_IN_LOGS=1 as well: never in production.
+func configuredLogLevel() -> Logger.Level {
+    let env = ProcessInfo.processInfo.environment
+    let wanted = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    guard wanted < .info, env["SAMEN_ALLOW_DATA_IN_LOGS"] != "1" else { return wanted }
+    FileHandle.standardError.write(Data((Catalogue.text("cli_log_level_capped", cliLanguage, [wanted.rawValue]) + "\n").utf8))
+    return .info
+}
+
 func bootstrapLogging() {
+    let level = configuredLogLevel()
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        handler.logLevel = level
         return handler
     }
 }
