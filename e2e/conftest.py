@@ -5,6 +5,9 @@ import shutil
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("SAMEN_URL", "http://127.0.0.1:8080")
 
@@ -35,8 +38,19 @@ def phone():
     driver.quit()
 
 
+def navigates(driver, action):
+    """Runs an action that loads a new page (a click, a submit) and waits until
+    the old page is gone, so nothing reads the page it is leaving."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    wait = WebDriverWait(driver, 15)
+    wait.until(EC.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def login(driver, username, password="demo"):
     driver.get(BASE + "/login")
     driver.find_element("id", "username").send_keys(username)
     driver.find_element("id", "password").send_keys(password)
-    driver.find_element("css selector", "form.form button[type=submit]").click()
+    submit = driver.find_element("css selector", "form.form button[type=submit]")
+    navigates(driver, submit.click)

@@ -1,11 +1,12 @@
 """Main flows in a real browser against `samen serve --demo`."""
 import os
+import random
 import tempfile
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import BASE, login
+from conftest import BASE, login, navigates
 
 
 def test_teacher_logs_in_and_sees_own_group(browser):
@@ -16,7 +17,7 @@ def test_teacher_logs_in_and_sees_own_group(browser):
     students = cards[0].find_elements(By.CSS_SELECTOR, "ul.students li a")
     assert len(students) >= 20
     first = students[0].text
-    students[0].click()
+    navigates(browser, students[0].click)
     assert browser.find_element(By.TAG_NAME, "h1").text.split()[0] in first
     assert "Leerlingnummer" in browser.page_source
     # Another school's student list is not reachable: the search shows own group only.
@@ -36,7 +37,7 @@ def test_login_by_keyboard_alone_on_a_phone(phone):
             break
         phone.switch_to.active_element.send_keys(Keys.TAB)
     assert phone.switch_to.active_element.get_attribute("id") == "username"
-    phone.switch_to.active_element.send_keys("coordinator", Keys.TAB, "demo", Keys.ENTER)
+    navigates(phone, lambda: phone.switch_to.active_element.send_keys("coordinator", Keys.TAB, "demo", Keys.ENTER))
     assert phone.find_element(By.TAG_NAME, "h1").text == "Start"
     # Nothing is wider than the phone's screen.
     width = phone.execute_script("return document.documentElement.scrollWidth")
@@ -52,31 +53,32 @@ def test_wrong_password_says_so_next_to_the_form(browser):
 
 def test_language_switch_to_english(browser):
     login(browser, "leader")
-    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "a.lang").click)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Home"
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
-    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "a.lang").click)
     assert browser.find_element(By.TAG_NAME, "h1").text == "Start"
 
 
 def test_coordinator_imports_a_student_list(browser):
     login(browser, "coordinator")
-    browser.find_element(By.LINK_TEXT, "OBS De Regenboog").click()
-    browser.find_element(By.LINK_TEXT, "Leerlingbestand inlezen").click()
+    navigates(browser, browser.find_element(By.LINK_TEXT, "OBS De Regenboog").click)
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Leerlingbestand inlezen").click)
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
         f.write("Leerlingnummer;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;Groep\n")
         f.write("880001;Lieke;van der;Veen;12-03-2016;5a\n880002;Bram;;Kok;40-01-2016;5a\n")
         path = f.name
+    number = f"E2E{random.randrange(10**9)}"  # new on every run, so the test can run again on the same server
     browser.find_element(By.ID, "file").send_keys(path)
-    browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click)
     assert "Er is niets ingelezen" in browser.page_source
     rows = browser.find_elements(By.CSS_SELECTOR, "table.problems tbody tr")
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == ["3"]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("Leerlingnummer;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;Groep\n880001;Lieke;van der;Veen;12-03-2016;5a\n")
+        f.write(f"Leerlingnummer;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;Groep\n{number};Lieke;van der;Veen;12-03-2016;5a\n")
     browser.find_element(By.ID, "file").send_keys(path)
-    browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click)
     assert "Ingelezen: 1 nieuw" in browser.page_source
     os.unlink(path)
-    browser.get(BASE + "/students?q=veen")
+    browser.get(BASE + "/students?q=" + number)
     assert "Veen, Lieke van der" in browser.page_source
