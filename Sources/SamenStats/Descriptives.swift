@@ -1,18 +1,3 @@
-/// Why a statistic cannot be computed, in words a researcher understands.
-public enum StatsCondition: Error, Equatable, Sendable, CustomStringConvertible {
-    /// Every value is missing (or there are none).
-    case noValues
-    /// The statistic needs at least this many values.
-    case tooFewValues(needed: Int, got: Int)
-
-    public var description: String {
-        switch self {
-        case .noValues: "There are no values: every value is missing."
-        case .tooFewValues(let needed, let got): "This needs at least \(needed) values; there are \(got)."
-        }
-    }
-}
-
 /// Descriptive statistics of one variable. Missing values (nil or NaN) are
 /// counted and left out. The variance is computed in two passes (mean
 /// first, then squared deviations, with a correction term), never as
@@ -33,6 +18,9 @@ public struct Descriptives: Sendable, Equatable {
     /// (Hyndman & Fan type 7, the default of R and NumPy).
     public let q1: Double
     public let q3: Double
+    /// 95% confidence interval of the mean (t with n − 1 df); nil for a single value.
+    public let ciLow: Double?
+    public let ciHigh: Double?
 
     public init(_ values: [Double?]) throws(StatsCondition) {
         let present = values.compactMap { $0 }.filter { !$0.isNaN }
@@ -61,11 +49,17 @@ public struct Descriptives: Sendable, Equatable {
             let variance = (squares - deviations * deviations / Double(n)) / Double(n - 1)
             self.variance = variance
             sd = variance.squareRoot()
-            standardError = (variance / Double(n)).squareRoot()
+            let se = (variance / Double(n)).squareRoot()
+            standardError = se
+            let t = StudentT(df: Double(n - 1)).upperQuantile(0.025)
+            ciLow = mean - t * se
+            ciHigh = mean + t * se
         } else {
             variance = nil
             sd = nil
             standardError = nil
+            ciLow = nil
+            ciHigh = nil
         }
         min = sorted.first!
         max = sorted.last!
