@@ -21,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "SamenCore"),
+        .target(name: "SamenCore", dependencies: ["SamenStats"]),
         .target(name: "SamenStats"),
         .target(
             name: "SamenServer",

@@ -11,7 +11,29 @@ struct Samen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samen",
         abstract: "Samen: school and youth care as one multi-tiered system of support.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self])
+
+    /// As ArgumentParser's, except that `samen analyze` answers a bad option
+    /// like any other bad input: one line on stderr and exit code 2.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if arguments.first == "analyze" && exitCode(for: error) != .success && !(error is ExitCode) {
+                let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? ""
+                var standardError = StandardError()
+                print("samen analyze: " + Catalogue.text("analyze_bad_option", cliLanguage, [message]), to: &standardError)
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// The data options every command that touches the database shares.

@@ -345,7 +345,7 @@ struct CatalogueTests {
         let enumerator = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
         let templateKey = try Regex(#"[(\s!]t\.([a-z0-9_]+)"#)
         // Keys as the code passes them: to the catalogue, in errors and problems, returned by rules, in menus.
-        let codeKey = try Regex(#"(?:Catalogue\.text\(|say\(|invalid\(|key: |problem\([^,()]+, |return |\(\(|\? )"([a-z]+_[a-z0-9_]+)""#)
+        let codeKey = try Regex(#"(?:Catalogue\.text\(|say\(|invalid\(|key: |problem\([^,()]+, |return |\(\(|\? |\bt\(|AnalysisInputError\()"([a-z]+_[a-z0-9_]*[a-z0-9])""#)
         // Models and migrations name database columns, not catalogue keys.
         for case let url as URL in enumerator where ["leaf", "swift"].contains(url.pathExtension)
             && !url.path.contains("/Models/") && !url.path.contains("/Migrations/") {

@@ -1,0 +1,212 @@
+import Foundation
+
+/// The columns `samen analyze` reads from a CSV file, filled while the
+/// file streams by. Only the numeric columns a test needs are kept (as
+/// doubles), plus group labels as small integers.
+public struct AnalysisData {
+    public enum Shape {
+        /// A value column split by a group column.
+        case grouped(group: String, value: String)
+        /// Two numeric columns read as pairs (before, after).
+        case paired(before: String, after: String)
+        /// One or more numeric columns read row by row.
+        case columns([String])
+        /// Two label columns counted into a contingency table.
+        case crossTable(rows: String, columns: String)
+    }
+
+    public let shape: Shape
+    /// Whether numbers are shifted by the column's first value (exact
+    /// decimal subtraction); `shift` is that value as a double.
+    public let centred: Bool
+    public private(set) var shift: [Double]
+    private var reference: [DecimalNumber?]
+
+    // grouped
+    public private(set) var groupLabels: [String] = []
+    public private(set) var groupValues: [[Double]] = []
+    public private(set) var groupMissing: [Int] = []
+    /// Rows without a group label.
+    public private(set) var unlabelled = 0
+    // paired / columns: NaN marks a missing cell
+    public private(set) var columnValues: [[Double]] = []
+    // crossTable
+    public private(set) var rowLabels: [String] = []
+    public private(set) var columnLabels: [String] = []
+    public private(set) var counts: [[Double]] = []
+    public private(set) var incompleteRows = 0
+
+    private var stream: CSVColumnStream
+    private var rawLabelIndex: [[UInt8]: Int] = [:]
+    private var labelIndex: [String: Int] = [:]
+    private var lastLabel: [UInt8] = []
+    private var lastIndex = -1
+    private var rawLabelIndex2: [[UInt8]: Int] = [:]
+    private var labelIndex2: [String: Int] = [:]
+
+    public init(shape: Shape, centred: Bool = true) {
+        self.shape = shape
+        self.centred = centred
+        let names: [String]
+        switch shape {
+        case .grouped(let g, let v): names = [g, v]
+        case .paired(let b, let a): names = [b, a]
+        case .columns(let c): names = c
+        case .crossTable(let r, let c): names = [r, c]
+        }
+        stream = CSVColumnStream(columns: names)
+        let numericColumns: Int
+        switch shape {
+        case .grouped: numericColumns = 1
+        case .paired: numericColumns = 1 // one shared reference, so differences stay exact
+        case .columns(let c): numericColumns = c.count
+        case .crossTable: numericColumns = 0
+        }
+        shift = [Double](repeating: 0, count: numericColumns)
+        reference = [DecimalNumber?](repeating: nil, count: numericColumns)
+        switch shape {
+        case .paired: columnValues = [[], []]
+        case .columns(let c): columnValues = [[Double]](repeating: [], count: c.count)
+        default: break
+        }
+    }
+
+    public var header: [String] { stream.header }
+
+    /// Feeds the next chunk of the file.
+    public mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, final: Bool) throws {
+        var stream = self.stream
+        self.stream = CSVColumnStream(columns: []) // no second reference to the pending bytes while feeding
+        defer { self.stream = stream }
+        do {
+            try stream.feed(chunk, final: final) { bytes, cells, line, separator in
+                try self.record(bytes, cells, line, comma: separator == UInt8(ascii: ";"))
+            }
+        } catch let error as AnalysisInputError where error.key == "analyze_not_a_number" {
+            // Name the column: the header is known by now.
+            var arguments = error.arguments
+            if let column = Int(arguments[1]), column <= stream.header.count { arguments[2] = stream.header[column - 1] }
+            throw AnalysisInputError(error.key, arguments)
+        }
+        if final && stream.header.isEmpty { throw AnalysisInputError("analyze_empty_file") }
+    }
+
+    private mutating func record(_ bytes: UnsafeBufferPointer<UInt8>, _ cells: [CSVColumnStream.Cell], _ line: Int,
+                                 comma: Bool) throws {
+        switch shape {
+        case .grouped:
+            let value = try number(bytes, cells[1], line, comma: comma, slot: 0)
+            let labelCell = cells[0]
+            let (start, end) = trim(bytes, labelCell.start, labelCell.end)
+            if start >= end { unlabelled += 1; return }
+            let index = groupIndex(bytes, start, end, quoted: labelCell.quoted)
+            if let value { groupValues[index].append(value) } else { groupMissing[index] += 1 }
+        case .paired:
+            let before = try number(bytes, cells[0], line, comma: comma, slot: 0)
+            let after = try number(bytes, cells[1], line, comma: comma, slot: 0)
+            columnValues[0].append(before ?? .nan)
+            columnValues[1].append(after ?? .nan)
+        case .columns:
+            for (i, cell) in cells.enumerated() {
+                columnValues[i].append(try number(bytes, cell, line, comma: comma, slot: i) ?? .nan)
+            }
+        case .crossTable:
+            let r = trim(bytes, cells[0].start, cells[0].end), c = trim(bytes, cells[1].start, cells[1].end)
+            if r.0 >= r.1 || c.0 >= c.1 { incompleteRows += 1; return }
+            let row = tableIndex(bytes, r.0, r.1, quoted: cells[0].quoted, second: false)
+            let column = tableIndex(bytes, c.0, c.1, quoted: cells[1].quoted, second: true)
+            counts[row][column] += 1
+        }
+    }
+
+    private func trim(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Int) {
+        var s = start, e = end
+        while s < e && (bytes[s] == 32 || bytes[s] == 9) { s += 1 }
+        while e > s && (bytes[e - 1] == 32 || bytes[e - 1] == 9) { e -= 1 }
+        return (s, e)
+    }
+
+    private static let missingMarks: Set<[UInt8]> = Set(["NA", "na", "N/A", "n/a", "NaN", "nan", ".", "#N/A"].map { Array($0.utf8) })
+
+    /// The cell as a (shifted) number; nil when empty or marked missing.
+    private mutating func number(_ bytes: UnsafeBufferPointer<UInt8>, _ cell: CSVColumnStream.Cell, _ line: Int,
+                                 comma: Bool, slot: Int) throws -> Double? {
+        let (start, end) = trim(bytes, cell.start, cell.end)
+        if start >= end { return nil }
+        let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        guard let parsed = DecimalNumber.parse(slice, comma: comma || cell.quoted) else {
+            if end - start <= 4 && Self.missingMarks.contains(Array(slice)) { return nil }
+            let text = TextDecoding.decode(Array(slice.prefix(40))).text
+            throw AnalysisInputError("analyze_not_a_number", [String(line), String(cell.column), "", text])
+        }
+        if !centred { return parsed.double }
+        if let reference = reference[slot] {
+            return parsed.minus(reference)
+        }
+        reference[slot] = parsed
+        shift[slot] = parsed.double
+        return 0
+    }
+
+    private func label(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool) -> String {
+        var text = TextDecoding.decode(Array(bytes[start..<end])).text
+        if quoted { text = text.replacingOccurrences(of: "\"\"", with: "\"") }
+        return text.trimmed
+    }
+
+    private mutating func groupIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool) -> Int {
+        let count = end - start
+        if lastIndex >= 0 && lastLabel.count == count {
+            var same = true
+            lastLabel.withUnsafeBufferPointer { last in
+                for k in 0..<count where last[k] != bytes[start + k] { same = false; break }
+            }
+            if same { return lastIndex }
+        }
+        let raw = Array(bytes[start..<end])
+        let index: Int
+        if let known = rawLabelIndex[raw] {
+            index = known
+        } else {
+            let text = label(bytes, start, end, quoted: quoted)
+            if let known = labelIndex[text] {
+                index = known
+            } else {
+                index = groupLabels.count
+                groupLabels.append(text)
+                groupValues.append([])
+                groupMissing.append(0)
+                labelIndex[text] = index
+            }
+            rawLabelIndex[raw] = index
+        }
+        lastLabel = raw
+        lastIndex = index
+        return index
+    }
+
+    private mutating func tableIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool, second: Bool) -> Int {
+        let raw = Array(bytes[start..<end])
+        if let known = second ? rawLabelIndex2[raw] : rawLabelIndex[raw] { return known }
+        let text = label(bytes, start, end, quoted: quoted)
+        let index: Int
+        if second {
+            if let known = labelIndex2[text] { index = known } else {
+                index = columnLabels.count
+                columnLabels.append(text)
+                labelIndex2[text] = index
+                for r in counts.indices { counts[r].append(0) }
+            }
+            rawLabelIndex2[raw] = index
+        } else {
+            if let known = labelIndex[text] { index = known } else {
+                index = rowLabels.count
+                rowLabels.append(text)
+                labelIndex[text] = index
+                counts.append([Double](repeating: 0, count: columnLabels.count))
+            }
+            rawLabelIndex[raw] = index
+        }
+        return index
+    }
+}
