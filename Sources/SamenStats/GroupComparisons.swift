@@ -20,6 +20,13 @@ public struct Sample: Sendable, Equatable {
         self.label = label
         self.values = values.contains { $0.isNaN } ? values.filter { !$0.isNaN } : values
     }
+
+    /// Values the caller has already cleared of missing values (no NaN):
+    /// no extra pass over them.
+    public init(label: String, present values: [Double]) {
+        self.label = label
+        self.values = values
+    }
 }
 
 /// Per-group summary used by the group comparisons.

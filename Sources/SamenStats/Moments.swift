@@ -5,12 +5,14 @@ import Darwin
 #endif
 
 /// Mean and sum of squared deviations of one sample, computed the stable
-/// way: a first pass for a provisional mean m₀, a second pass for Σ(x − m₀)
-/// and Σ(x − m₀)², then mean = m₀ + Σ(x − m₀)/n and
-/// SS = Σ(x − m₀)² − (Σ(x − m₀))²/n (the corrected two-pass algorithm of
-/// Chan, Golub and LeVeque). Sums run in blocks with eight SIMD lanes and
-/// combine pairwise, so rounding grows with log n, not n, and the loops run
-/// at memory speed.
+/// way. One pass sums x − c and (x − c)² around c = the first value; then
+/// SS = Σ(x − c)² − (Σ(x − c))²/n. That loses digits only when c lies far
+/// from the mean (the second sum much larger than SS); then a second pass
+/// runs around the provisional mean m₀ and corrects it:
+/// mean = m₀ + Σ(x − m₀)/n, SS = Σ(x − m₀)² − (Σ(x − m₀))²/n (the corrected
+/// two-pass algorithm of Chan, Golub and LeVeque). Never Σx² − (Σx)²/n.
+/// Sums run in blocks with eight SIMD lanes and combine pairwise, so
+/// rounding grows with log n, not n, and the loops run at memory speed.
 public struct Moments: Sendable, Equatable {
     public let n: Int
     public let mean: Double
@@ -24,40 +26,25 @@ public struct Moments: Sendable, Equatable {
     public init(_ values: UnsafeBufferPointer<Double>) {
         n = values.count
         guard n > 0 else { mean = .nan; sumOfSquares = .nan; return }
-        let m0 = Moments.sum(values) / Double(n)
+        let count = Double(n)
+        let c = values[0]
+        let (s1, s2) = Moments.deviations(values, from: c)
+        let ss = s2 - s1 * s1 / count
+        if s2 <= 8 * ss || s2 == 0 {
+            mean = c + s1 / count
+            sumOfSquares = Swift.max(0, ss)
+            return
+        }
+        let m0 = c + s1 / count
         let (d, d2) = Moments.deviations(values, from: m0)
-        mean = m0 + d / Double(n)
-        sumOfSquares = Swift.max(0, d2 - d * d / Double(n))
+        mean = m0 + d / count
+        sumOfSquares = Swift.max(0, d2 - d * d / count)
     }
 
     /// Sample variance (n − 1); nil below two values.
     public var variance: Double? { n > 1 ? sumOfSquares / Double(n - 1) : nil }
 
     static let block = 2048
-
-    /// Pairwise sum with SIMD lanes.
-    static func sum(_ x: UnsafeBufferPointer<Double>) -> Double {
-        if x.count <= block { return blockSum(x) }
-        let half = (x.count / 2 / block) * block
-        let h = half == 0 ? x.count / 2 : half
-        return sum(UnsafeBufferPointer(rebasing: x[0..<h])) + sum(UnsafeBufferPointer(rebasing: x[h...]))
-    }
-
-    private static func blockSum(_ x: UnsafeBufferPointer<Double>) -> Double {
-        guard let base = x.baseAddress else { return 0 }
-        let raw = UnsafeRawPointer(base)
-        var acc0 = SIMD4<Double>(), acc1 = SIMD4<Double>()
-        var i = 0
-        let stride = MemoryLayout<Double>.stride
-        while i + 8 <= x.count {
-            acc0 += raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD4<Double>.self)
-            acc1 += raw.loadUnaligned(fromByteOffset: (i + 4) * stride, as: SIMD4<Double>.self)
-            i += 8
-        }
-        var total = (acc0 + acc1).sum()
-        while i < x.count { total += x[i]; i += 1 }
-        return total
-    }
 
     /// (Σ(x − c), Σ(x − c)²), pairwise with SIMD lanes.
     static func deviations(_ x: UnsafeBufferPointer<Double>, from c: Double) -> (Double, Double) {

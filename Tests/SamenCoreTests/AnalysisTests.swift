@@ -97,6 +97,8 @@ struct AnalysisTests {
         #expect(inputError { _ = try Analysis.run(request(.anova) { $0.value = "score" }, csv: likert) }
             == AnalysisInputError("analyze_option_required", ["--group", "anova"]))
         #expect(inputError { _ = try Analysis.run(grouped(.anova), csv: "role,score\n\"PO,3\n") }?.key == "analyze_unclosed_quote")
+        #expect(inputError { _ = try Analysis.run(grouped(.anova), csv: "role,score\nPO,3\nVO,1e400\n") }
+            == AnalysisInputError("analyze_number_too_large", ["3", "2", "score", "1e400"]))
     }
 
     @Test("Conditions come back as catalogue messages")

@@ -66,6 +66,12 @@ struct RankAndConditionTests {
         let raw = groups.map { $0.map { 1_000_000_000_000.4 + $0 } }
         let direct = try OneWayANOVA(raw.enumerated().map { Sample(label: "g\($0.offset)", values: $0.element) })
         #expect(abs(direct.f - anova.f) / anova.f < 1e-2)
+        // A first value far from the mean takes the second, corrected pass.
+        let far = [1e8] + (0..<10_000).map { 1e8 + 1e6 + Double($0 % 7) * 0.01 }
+        let reference = try Descriptives(far)
+        let m = Moments(far)
+        expectClose(m.mean, reference.mean, 1e-14, "far mean")
+        expectClose(m.variance, reference.variance, 1e-12, "far variance")
         // Many ties and very unequal sizes.
         let big = Sample(label: "big", values: (0..<100_000).map { Double($0 % 5) })
         let small = Sample(label: "small", values: [4, 4, 3])

@@ -121,7 +121,7 @@ struct Report {
 
     /// Samples of the grouped column, in the order the groups first appear.
     func samples() -> [Sample] {
-        zip(data.groupLabels, data.groupValues).map { Sample(label: $0, values: $1) }
+        zip(data.groupLabels, data.groupValues).map { Sample(label: $0, present: $1) }
     }
 
     var missingTotal: Int { data.groupMissing.reduce(0, +) + data.unlabelled }

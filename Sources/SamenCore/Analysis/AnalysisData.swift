@@ -38,9 +38,8 @@ public struct AnalysisData {
 
     private var stream: CSVColumnStream
     private var rawLabelIndex: [[UInt8]: Int] = [:]
+    private var labelKeys: [(head: UInt64, tail: UInt64, index: Int, raw: [UInt8])] = []
     private var labelIndex: [String: Int] = [:]
-    private var lastLabel: [UInt8] = []
-    private var lastIndex = -1
     private var rawLabelIndex2: [[UInt8]: Int] = [:]
     private var labelIndex2: [String: Int] = [:]
 
@@ -82,7 +81,7 @@ public struct AnalysisData {
             try stream.feed(chunk, final: final) { bytes, cells, line, separator in
                 try self.record(bytes, cells, line, comma: separator == UInt8(ascii: ";"))
             }
-        } catch let error as AnalysisInputError where error.key == "analyze_not_a_number" {
+        } catch let error as AnalysisInputError where error.key == "analyze_not_a_number" || error.key == "analyze_number_too_large" {
             // Name the column: the header is known by now.
             var arguments = error.arguments
             if let column = Int(arguments[1]), column <= stream.header.count { arguments[2] = stream.header[column - 1] }
@@ -139,13 +138,20 @@ public struct AnalysisData {
             let text = TextDecoding.decode(Array(slice.prefix(40))).text
             throw AnalysisInputError("analyze_not_a_number", [String(line), String(cell.column), "", text])
         }
-        if !centred { return parsed.double }
-        if let reference = reference[slot] {
-            return parsed.minus(reference)
+        let value: Double
+        if !centred {
+            value = parsed.double
+        } else if let reference = reference[slot] {
+            value = parsed.minus(reference)
+        } else {
+            reference[slot] = parsed
+            shift[slot] = parsed.double
+            value = shift[slot].isFinite ? 0 : .infinity
         }
-        reference[slot] = parsed
-        shift[slot] = parsed.double
-        return 0
+        if !value.isFinite {
+            throw AnalysisInputError("analyze_number_too_large", [String(line), String(cell.column), "", String(decoding: slice.prefix(40), as: UTF8.self)])
+        }
+        return value
     }
 
     private func label(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool) -> String {
@@ -154,34 +160,47 @@ public struct AnalysisData {
         return text.trimmed
     }
 
+    /// A cheap fingerprint of a label: its length and first and last eight
+    /// bytes. Equal labels have equal keys; equal keys are confirmed bytewise.
+    @inline(__always) private static func key(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (UInt64, UInt64) {
+        let count = end - start
+        var head: UInt64 = UInt64(count) << 56, tail: UInt64 = 0
+        let first = Swift.min(count, 7)
+        for k in 0..<first { head |= UInt64(bytes[start + k]) << (8 * k) }
+        if count > 7 {
+            for k in Swift.max(start + 7, end - 8)..<end { tail = tail << 8 | UInt64(bytes[k]) }
+        }
+        return (head, tail)
+    }
+
     private mutating func groupIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool) -> Int {
         let count = end - start
-        if lastIndex >= 0 && lastLabel.count == count {
-            var same = true
-            lastLabel.withUnsafeBufferPointer { last in
-                for k in 0..<count where last[k] != bytes[start + k] { same = false; break }
+        if labelKeys.count <= 64 {
+            // A few dozen groups in practice: compare fingerprints, no hashing.
+            let (head, tail) = Self.key(bytes, start, end)
+            for entry in labelKeys where entry.head == head && entry.tail == tail {
+                if count <= 15 || entry.raw.withUnsafeBytes({ memcmp($0.baseAddress!, bytes.baseAddress! + start, count) == 0 }) {
+                    return entry.index
+                }
             }
-            if same { return lastIndex }
+        } else if let known = rawLabelIndex[Array(bytes[start..<end])] {
+            return known
         }
         let raw = Array(bytes[start..<end])
+        let text = label(bytes, start, end, quoted: quoted)
         let index: Int
-        if let known = rawLabelIndex[raw] {
+        if let known = labelIndex[text] {
             index = known
         } else {
-            let text = label(bytes, start, end, quoted: quoted)
-            if let known = labelIndex[text] {
-                index = known
-            } else {
-                index = groupLabels.count
-                groupLabels.append(text)
-                groupValues.append([])
-                groupMissing.append(0)
-                labelIndex[text] = index
-            }
-            rawLabelIndex[raw] = index
+            index = groupLabels.count
+            groupLabels.append(text)
+            groupValues.append([])
+            groupMissing.append(0)
+            labelIndex[text] = index
         }
-        lastLabel = raw
-        lastIndex = index
+        let (head, tail) = Self.key(bytes, start, end)
+        labelKeys.append((head, tail, index, raw))
+        rawLabelIndex[raw] = index
         return index
     }
 

@@ -95,93 +95,79 @@ public struct CSVColumnStream {
         }
         let n = bytes.count
         let sep = separator
-        var cells = [Cell](repeating: Cell(start: 0, end: 0, quoted: false, column: 0), count: wanted.count)
+        // Bytes that end an unquoted field.
+        var special = [Bool](repeating: false, count: 256)
+        special[Int(sep)] = true; special[10] = true; special[13] = true
+        let empty = Cell(start: 0, end: 0, quoted: false, column: 0)
+        var cells = [Cell](repeating: empty, count: wanted.count)
         let slotCount = slots.count
-        while i < n {
-            let recordStart = i
-            var lineBreaks = 0
-            var column = 0
-            var fieldStart = i
-            var quoted = false
-            var complete = false
-            for s in cells.indices { cells[s] = Cell(start: 0, end: 0, quoted: false, column: 0) }
-            var any = false
-            scanning: while true {
-                if i >= n {
-                    if !final { return recordStart }
-                    break scanning
-                }
-                let b = bytes[i]
-                if b == 34 && i == fieldStart {
-                    // Quoted field: up to the closing quote.
-                    quoted = true
-                    i += 1
-                    while true {
-                        if i >= n {
-                            if !final { return recordStart }
-                            throw AnalysisInputError("analyze_unclosed_quote", [String(line + 1)])
+        return try special.withUnsafeBufferPointer { special -> Int in
+            while i < n {
+                let recordStart = i
+                var lineBreaks = 0
+                var column = 0
+                var complete = false
+                var any = false
+                for s in 0..<cells.count { cells[s] = empty }
+                fields: while true {
+                    let fieldStart = i
+                    var quoted = false
+                    if i < n && bytes[i] == 34 {
+                        // Quoted field: up to the closing quote ("" is a quote).
+                        quoted = true
+                        i &+= 1
+                        while true {
+                            if i >= n {
+                                if !final { return recordStart }
+                                throw AnalysisInputError("analyze_unclosed_quote", [String(line + 1)])
+                            }
+                            let c = bytes[i]
+                            if c == 34 {
+                                if i + 1 < n && bytes[i + 1] == 34 { i &+= 2; continue }
+                                if i + 1 >= n && !final { return recordStart }
+                                break
+                            }
+                            if c == 10 { lineBreaks &+= 1 }
+                            i &+= 1
                         }
-                        let c = bytes[i]
-                        if c == 34 {
-                            if i + 1 < n && bytes[i + 1] == 34 { i += 2; continue }
-                            if i + 1 >= n && !final { return recordStart }
-                            break
-                        }
-                        if c == 10 { lineBreaks += 1 }
-                        i += 1
+                        i &+= 1
                     }
-                    i += 1
-                    continue
-                }
-                if b == sep || b == 10 || b == 13 {
+                    let contentEnd = quoted ? i - 1 : -1
+                    while i < n && !special[Int(bytes[i])] { i &+= 1 }
+                    if i >= n && !final { return recordStart }
                     if column < slotCount {
                         let slot = slots[column]
                         if slot >= 0 {
                             cells[slot] = quoted
-                                ? Cell(start: fieldStart + 1, end: i - 1, quoted: true, column: column + 1)
+                                ? Cell(start: fieldStart + 1, end: contentEnd, quoted: true, column: column + 1)
                                 : Cell(start: fieldStart, end: i, quoted: false, column: column + 1)
                         }
                     }
                     if i > fieldStart { any = true }
-                    if b == sep {
-                        column += 1
-                        i += 1
-                        fieldStart = i
-                        quoted = false
-                        continue
+                    if i >= n { break fields } // the last record, without a line break
+                    let b = bytes[i]
+                    i &+= 1
+                    if b == sep { column &+= 1; continue fields }
+                    if b == 13 {
+                        if i < n && bytes[i] == 10 { i &+= 1 } else if i >= n && !final { return recordStart }
                     }
-                    if b == 13 && i + 1 < n && bytes[i + 1] == 10 { i += 1 } else if b == 13 && i + 1 >= n && !final { return recordStart }
-                    i += 1
                     complete = true
-                    break scanning
+                    break fields
                 }
-                i += 1
-            }
-            if !complete {
-                // The last record without a line break.
-                if column < slotCount {
-                    let slot = slots[column]
-                    if slot >= 0 {
-                        cells[slot] = quoted
-                            ? Cell(start: fieldStart + 1, end: i - 1, quoted: true, column: column + 1)
-                            : Cell(start: fieldStart, end: i, quoted: false, column: column + 1)
+                line &+= 1
+                let recordLine = line
+                line &+= lineBreaks
+                if any || column > 0 {
+                    for s in 0..<cells.count where cells[s].column == 0 {
+                        // A short record: the cell is missing.
+                        cells[s].column = slots.firstIndex(of: s)! + 1
                     }
+                    try body(bytes, cells, recordLine, sep)
                 }
-                if i > fieldStart { any = true }
+                if !complete { return n }
             }
-            line += 1
-            let recordLine = line
-            line += lineBreaks
-            if any || column > 0 {
-                for s in cells.indices where cells[s].column == 0 {
-                    // A short record: the cell is missing.
-                    cells[s].column = slots.firstIndex(of: s)! + 1
-                }
-                try body(bytes, cells, recordLine, sep)
-            }
-            if !complete { return n }
+            return n
         }
-        return n
     }
 }
 

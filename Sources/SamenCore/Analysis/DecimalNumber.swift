@@ -21,7 +21,15 @@ public struct DecimalNumber: Sendable, Equatable {
     public var exact: Bool
     public var fallback: Double
 
-    static let powers: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// 10^k for 0 ≤ k ≤ 22: every one exact in binary64.
+    @inline(__always) static func power(_ k: Int) -> Double {
+        switch k {
+        case 0: 1e0; case 1: 1e1; case 2: 1e2; case 3: 1e3; case 4: 1e4; case 5: 1e5; case 6: 1e6; case 7: 1e7
+        case 8: 1e8; case 9: 1e9; case 10: 1e10; case 11: 1e11; case 12: 1e12; case 13: 1e13; case 14: 1e14
+        case 15: 1e15; case 16: 1e16; case 17: 1e17; case 18: 1e18; case 19: 1e19; case 20: 1e20; case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// The nearest double (correctly rounded).
     public var double: Double {
@@ -29,7 +37,7 @@ public struct DecimalNumber: Sendable, Equatable {
         var value: Double
         if mantissa < (1 << 53) && exponent >= -22 && exponent <= 22 {
             let m = Double(mantissa)
-            value = exponent < 0 ? m / Self.powers[-exponent] : m * Self.powers[exponent]
+            value = exponent < 0 ? m / Self.power(-exponent) : m * Self.power(exponent)
         } else {
             value = strtod("\(mantissa)e\(exponent)", nil)
         }
