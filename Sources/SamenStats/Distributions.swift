@@ -188,7 +188,7 @@ public struct StudentizedRange: ContinuousDistribution {
         let km1 = k - 1
         let hi = max(9.0, w / 2 + 9)
         let lo = upper ? min(-9.0, w / 2 - 9) : -9.0
-        let integral = Special.integrate(lo, hi, pieces: 8, relativeTolerance: 1e-13, breakpoints: [w / 2]) { z in
+        let integral = Special.integrate(lo, hi, pieces: 4, relativeTolerance: 1e-12, breakpoints: [w / 2]) { z in
             let a = Special.normalCDF(z)
             if a == 0 { return 0 }
             let b = Special.normalCDF(z - w)
@@ -221,9 +221,8 @@ public struct StudentizedRange: ContinuousDistribution {
         let mode = nu > 1 ? ((nu - 1) / nu).squareRoot() : 0.5
         let spread = 1 / (2 * nu).squareRoot()
         let hi = mode + max(40 * spread, 2) + 4
-        var breaks: [Double] = []
-        for j in -10...10 { breaks.append(mode + Double(j) * spread) }
-        let value = Special.integrate(0, hi, pieces: 8, relativeTolerance: 1e-12, breakpoints: breaks) { s in
+        let breaks = [-6.0, -3, -1.5, 0, 1.5, 3, 6].map { mode + $0 * spread }
+        let value = Special.integrate(0, hi, pieces: 4, relativeTolerance: 1e-11, breakpoints: breaks) { s in
             let d = density(s)
             return d == 0 ? 0 : d * rangeTail(q * s, upper: upper)
         }

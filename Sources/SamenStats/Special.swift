@@ -284,17 +284,34 @@ enum Special {
         0.381830050505118944950369775488975, 0.417959183673469387755102040816327,
     ]
 
+    /// One Gauss–Kronrod 7/15 panel: the Kronrod estimate and QUADPACK's
+    /// error estimate (|K − G| scaled by the integrand's variation, far less
+    /// pessimistic than |K − G| itself for smooth integrands).
     private static func kronrod(_ a: Double, _ b: Double, _ f: (Double) -> Double) -> (Double, Double) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 14) { values in
+            panel(a, b, values, f)
+        }
+    }
+
+    private static func panel(_ a: Double, _ b: Double, _ values: UnsafeMutableBufferPointer<Double>, _ f: (Double) -> Double) -> (Double, Double) {
         let center = 0.5 * (a + b), half = 0.5 * (b - a)
         let fc = f(center)
         var kronrod = fc * kronrodWeights[7]
         var gauss = fc * gaussWeights[3]
         for j in 0..<7 {
             let dx = half * kronrodNodes[j]
-            let sum = f(center - dx) + f(center + dx)
+            let f1 = f(center - dx), f2 = f(center + dx)
+            values[2 * j] = f1; values[2 * j + 1] = f2
+            let sum = f1 + f2
             kronrod += kronrodWeights[j] * sum
             if j % 2 == 1 { gauss += gaussWeights[j / 2] * sum }
         }
-        return (kronrod * half, abs((kronrod - gauss) * half))
+        let mean = kronrod * 0.5
+        var variation = kronrodWeights[7] * Swift.abs(fc - mean)
+        for j in 0..<7 { variation += kronrodWeights[j] * (Swift.abs(values[2 * j] - mean) + Swift.abs(values[2 * j + 1] - mean)) }
+        variation *= Swift.abs(half)
+        var error = Swift.abs((kronrod - gauss) * half)
+        if variation != 0 && error != 0 { error = variation * Swift.min(1, pow(200 * error / variation, 1.5)) }
+        return (kronrod * half, error)
     }
 }
