@@ -165,7 +165,16 @@ public struct ChiSquare: ContinuousDistribution {
 public struct StudentizedRange: ContinuousDistribution {
     public let k: Double
     public let df: Double
-    public init(k: Int, df: Double) { self.k = Double(k); self.df = df }
+    /// The inner upper tail, tabulated once for this k (see `RangeTailTable`).
+    let table: RangeTailTable?
+
+    public init(k: Int, df: Double) { self.k = Double(k); self.df = df; table = nil }
+
+    /// With a table of the inner tail for k: many tails and critical values
+    /// for the same k (post-hoc pairs) at a fraction of the cost.
+    init(k: Int, df: Double, table: RangeTailTable) {
+        self.k = Double(k); self.df = df; self.table = table
+    }
 
     public func cdf(_ q: Double) -> Double { compute(q, upper: false) }
     public func sf(_ q: Double) -> Double { compute(q, upper: true) }
@@ -185,6 +194,7 @@ public struct StudentizedRange: ContinuousDistribution {
     /// The range of k standard normals: P(W > w) or P(W ≤ w).
     func rangeTail(_ w: Double, upper: Bool) -> Double {
         if w <= 0 { return upper ? 1 : 0 }
+        if upper, let table { return table.upper(w) }
         let km1 = k - 1
         let hi = max(9.0, w / 2 + 9)
         let lo = upper ? min(-9.0, w / 2 - 9) : -9.0
@@ -227,5 +237,62 @@ public struct StudentizedRange: ContinuousDistribution {
             return d == 0 ? 0 : d * rangeTail(q * s, upper: upper)
         }
         return min(1, max(0, value))
+    }
+}
+
+/// P(W > w) for the range W of k standard normals, tabulated for one k as
+/// piecewise Chebyshev approximations (degree 16 on pieces of width ½ up to
+/// w = 56, beyond which the tail is below 1e-300) of log P(W > w). Built from
+/// 1,904 direct quadratures (about 0.1 s); afterwards each value costs a few
+/// dozen multiplications instead of a quadrature. Relative error below 1e-11
+/// (checked in the tests against the direct integral).
+final class RangeTailTable: Sendable {
+    static let width = 0.5
+    static let limit = 56.0
+    static let degree = 16
+    let k: Int
+    private let coefficients: [Double]
+
+    init(k: Int) {
+        self.k = k
+        let direct = StudentizedRange(k: k, df: .infinity)
+        let n = Self.degree + 1
+        let pieces = Int(Self.limit / Self.width)
+        var coefficients = [Double](repeating: 0, count: pieces * n)
+        var values = [Double](repeating: 0, count: n)
+        for piece in 0..<pieces {
+            let a = Double(piece) * Self.width, b = a + Self.width
+            for j in 0..<n {
+                let x = cos(Double.pi * (Double(j) + 0.5) / Double(n))
+                let w = 0.5 * (a + b) + 0.5 * (b - a) * x
+                let tail = direct.rangeTail(w, upper: true)
+                values[j] = tail > 0 ? log(tail) : -745
+            }
+            for m in 0..<n {
+                var sum = 0.0
+                for j in 0..<n { sum += values[j] * cos(Double.pi * Double(m) * (Double(j) + 0.5) / Double(n)) }
+                coefficients[piece * n + m] = 2 * sum / Double(n)
+            }
+        }
+        self.coefficients = coefficients
+    }
+
+    func upper(_ w: Double) -> Double {
+        if w <= 0 { return 1 }
+        if w >= Self.limit { return 0 }
+        let n = Self.degree + 1
+        let piece = Swift.min(Int(w / Self.width), Int(Self.limit / Self.width) - 1)
+        let a = Double(piece) * Self.width
+        let x = (2 * (w - a) / Self.width) - 1
+        // Clenshaw
+        var b1 = 0.0, b2 = 0.0
+        let base = piece * n
+        for m in stride(from: n - 1, through: 1, by: -1) {
+            let t = 2 * x * b1 - b2 + coefficients[base + m]
+            b2 = b1
+            b1 = t
+        }
+        let value = x * b1 - b2 + 0.5 * coefficients[base]
+        return Swift.min(1, exp(value))
     }
 }

@@ -74,9 +74,11 @@ public struct PostHoc: Sendable, Equatable {
         }
 
         var result: [Comparison] = []
+        // One table of the normal range's tail serves every pair.
+        let table = method == .tukey || method == .gamesHowell ? RangeTailTable(k: k) : nil
         switch method {
         case .tukey:
-            let range = StudentizedRange(k: k, df: dfWithin)
+            let range = StudentizedRange(k: k, df: dfWithin, table: table!)
             let critical = range.upperQuantile(alpha) / 2.squareRoot()
             for (i, j) in pairs {
                 let a = groups[i], b = groups[j]
@@ -93,7 +95,7 @@ public struct PostHoc: Sendable, Equatable {
                 let (se, df) = try welchTerms(a, b)
                 let diff = a.mean - b.mean
                 let q = Swift.abs(diff) / se * 2.squareRoot()
-                let range = StudentizedRange(k: k, df: df)
+                let range = StudentizedRange(k: k, df: df, table: table!)
                 let critical = range.upperQuantile(alpha) / 2.squareRoot()
                 result.append(Comparison(a: a.label, b: b.label, diff: diff, se: se, t: diff / se, df: df, q: q,
                                          pUnadjusted: nil, p: range.sf(q),

@@ -215,6 +215,17 @@ struct DistributionTests {
         let range = StudentizedRange(k: 3, df: 18)
         #expect(abs(range.cdf(3.1) + range.sf(3.1) - 1) < 1e-12)
         #expect(relative(range.upperQuantile(0.05), 3.609303828706538) < 1e-9)
+        // The tabulated inner tail (used by post-hoc tests) agrees with direct quadrature.
+        for k in [2, 3, 5, 20] {
+            let table = RangeTailTable(k: k)
+            let direct = StudentizedRange(k: k, df: .infinity)
+            for w in stride(from: 0.05, to: 30, by: 0.37) {
+                let exact = direct.rangeTail(w, upper: true)
+                #expect(relative(table.upper(w), exact) < 1e-10, "k=\(k) w=\(w): \(table.upper(w)) vs \(exact)")
+            }
+            let tabulated = StudentizedRange(k: k, df: 17.5, table: table)
+            #expect(relative(tabulated.sf(3.5), StudentizedRange(k: k, df: 17.5).sf(3.5)) < 1e-10)
+        }
         // Infinite df is the range of normals: its 5% critical value for k = 3 (SciPy).
         #expect(relative(StudentizedRange(k: 3, df: .infinity).upperQuantile(0.05), 3.314493155398122) < 1e-8)
     }
