@@ -6,14 +6,26 @@ import Darwin
 
 /// A standardized effect size with its confidence interval.
 ///
-/// Intervals use the large-sample standard error of Hedges & Olkin (1985):
-/// for two groups √((n₁+n₂)/(n₁n₂) + d²/(2(n₁+n₂))), for paired data
-/// √(1/n + d²/(2n)); Hedges' g and its interval are d's times the exact
-/// small-sample correction J = Γ(df/2) / (√(df/2)·Γ((df−1)/2)).
+/// Intervals invert the noncentral t distribution (Steiger & Fouladi 1997;
+/// R's effectsize and MBESS): the t statistic's noncentrality δ is found
+/// where the observed t is at the 97.5th and 2.5th percentile, and scaled
+/// to d (× √(1/n₁ + 1/n₂), paired × 1/√n). Hedges' g and its interval are
+/// d's times the exact small-sample correction
+/// J = Γ(df/2) / (√(df/2)·Γ((df−1)/2)).
 public struct EffectSize: Sendable, Equatable {
     public let value: Double
     public let ciLow: Double
     public let ciHigh: Double
+
+    /// d = t·scale with its noncentral-t interval.
+    static func fromT(_ t: Double, df: Double, scale: Double, confidenceLevel: Double) -> EffectSize {
+        let alpha = 1 - confidenceLevel
+        let low = NoncentralT.noncentrality(t: t, df: df, cdf: 1 - alpha / 2)
+        let high = NoncentralT.noncentrality(t: t, df: df, cdf: alpha / 2)
+        return EffectSize(value: t * scale, ciLow: low * scale, ciHigh: high * scale)
+    }
+
+    func scaled(by j: Double) -> EffectSize { EffectSize(value: value * j, ciLow: ciLow * j, ciHigh: ciHigh * j) }
 }
 
 /// Hedges' exact small-sample correction J(df).
@@ -67,12 +79,11 @@ public struct IndependentTTest: Sendable, Equatable {
         let critical = distribution.upperQuantile((1 - confidenceLevel) / 2)
         ciLow = diff - critical * se
         ciHigh = diff + critical * se
-        let z = Normal().upperQuantile((1 - confidenceLevel) / 2)
-        let d = diff / pooledSD
-        let seD = ((n1 + n2) / (n1 * n2) + d * d / (2 * (n1 + n2))).squareRoot()
-        cohensD = EffectSize(value: d, ciLow: d - z * seD, ciHigh: d + z * seD)
-        let j = hedgesCorrection(df: dfPooled)
-        hedgesG = EffectSize(value: j * d, ciLow: j * (d - z * seD), ciHigh: j * (d + z * seD))
+        // d from the pooled (Student) t, whichever test is reported.
+        let scale = (1 / n1 + 1 / n2).squareRoot()
+        let d = EffectSize.fromT(diff / (pooledSD * scale), df: dfPooled, scale: scale, confidenceLevel: confidenceLevel)
+        cohensD = EffectSize(value: diff / pooledSD, ciLow: d.ciLow, ciHigh: d.ciHigh)
+        hedgesG = cohensD.scaled(by: hedgesCorrection(df: dfPooled))
     }
 }
 
@@ -123,12 +134,9 @@ public struct PairedTTest: Sendable, Equatable {
         ciLow = meanDifference - critical * se
         ciHigh = meanDifference + critical * se
         correlation = pearson(pairs.before, pairs.after)
-        let z = Normal().upperQuantile((1 - confidenceLevel) / 2)
-        let d = meanDifference / sdDifference
-        let seD = (1 / count + d * d / (2 * count)).squareRoot()
-        cohensD = EffectSize(value: d, ciLow: d - z * seD, ciHigh: d + z * seD)
-        let j = hedgesCorrection(df: df)
-        hedgesG = EffectSize(value: j * d, ciLow: j * (d - z * seD), ciHigh: j * (d + z * seD))
+        let d = EffectSize.fromT(t, df: df, scale: 1 / count.squareRoot(), confidenceLevel: confidenceLevel)
+        cohensD = EffectSize(value: meanDifference / sdDifference, ciLow: d.ciLow, ciHigh: d.ciHigh)
+        hedgesG = cohensD.scaled(by: hedgesCorrection(df: df))
     }
 }
 

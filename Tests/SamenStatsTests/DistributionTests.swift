@@ -196,6 +196,16 @@ struct DistributionTests {
         #expect(relative(c.cdf(c.quantile(0.01)), 0.01) < 1e-12)
     }
 
+    @Test("Noncentral t agrees with SciPy's Boost implementation")
+    func noncentralT() {
+        for (t, df, delta, expected) in [(2.0, 10.0, 1.0, 0.8076115625303752), (-3.5, 5, -2.0, 0.1839283693863776),
+                                          (1.0, 100, 0.5, 0.6901459287379842), (8.0, 30, 6.0, 0.9122416904442304),
+                                          (0.5, 3, 3.0, 0.006392368230478303), (-1.86, 18, 0.5, 0.012741637902783832)] {
+            #expect(relative(NoncentralT(df: df, delta: delta).cdf(t), expected) < 1e-10, "t=\(t) df=\(df) δ=\(delta)")
+        }
+        #expect(relative(NoncentralT(df: 12, delta: 0).cdf(1.3), StudentT(df: 12).cdf(1.3)) < 1e-15)
+    }
+
     @Test("Studentized range agrees with the quadrature spot checks")
     func studentizedRange() throws {
         let spots = try Reference.load()["studentized_range_spot_checks"] as! [[String: Any]]

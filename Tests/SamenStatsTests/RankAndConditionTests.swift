@@ -79,6 +79,13 @@ struct RankAndConditionTests {
         #expect(k.p > 0 && k.p < 1)
         let t = try IndependentTTest(big, small)
         #expect(t.df > 2 && t.df < 3)
+        // Large samples and a large t: the effect-size interval stays finite and around d.
+        let x = Sample(label: "x", values: (0..<200_000).map { Double($0 % 10) + 0.5 })
+        let y = Sample(label: "y", values: (0..<200_000).map { Double($0 % 10) })
+        let large = try IndependentTTest(x, y, pooled: true)
+        #expect(large.t > 30)
+        #expect(large.cohensD.ciLow < large.cohensD.value && large.cohensD.value < large.cohensD.ciHigh)
+        #expect(large.cohensD.ciHigh - large.cohensD.ciLow < 0.02)
     }
 
     @Test("Degenerate inputs give typed conditions, not numbers that look valid")

@@ -164,6 +164,13 @@ struct ReferenceCaseTests {
                 expectClose(t.hedgesG.value, effects["hedges_g_exact_J"], "\(at) g")
                 expectClose(hedgesCorrection(df: Double(t.a.n + t.b.n - 2)), effects["hedges_correction_J_exact"], "\(at) J")
                 #expect(t.cohensD.ciLow < t.cohensD.value && t.cohensD.value < t.cohensD.ciHigh)
+                // Noncentral-t interval, SciPy nct + brentq (R effectsize prints [-1.74, 0.10] for sleep).
+                let interval = ["sleep_ttest_independent": (-1.7388168991067319, 0.09545039821141509),
+                                "scale_ttest_independent_unequal": (-0.10815606384019777, 1.6292555898622947)][id]
+                if let interval {
+                    expectClose(t.cohensD.ciLow, interval.0, 1e-9, "\(at) d ci low")
+                    expectClose(t.cohensD.ciHigh, interval.1, 1e-9, "\(at) d ci high")
+                }
             }
         }
     }
@@ -189,6 +196,10 @@ struct ReferenceCaseTests {
             let effects = e["effect_sizes"] as! [String: Any]
             expectClose(t.cohensD.value, effects["cohens_dz"], "\(id) dz")
             expectClose(t.hedgesG.value, effects["hedges_gz_exact_J"], "\(id) gz")
+            if id == "sleep_ttest_paired" {
+                expectClose(t.cohensD.ciLow, 0.4146277563804569, 1e-9, "\(id) dz ci low")
+                expectClose(t.cohensD.ciHigh, 2.118016513981601, 1e-9, "\(id) dz ci high")
+            }
         }
     }
 
