@@ -14,6 +14,8 @@ struct DescriptivesTests {
         struct Expected: Decodable {
             var n: Int?; var sum: Double?; var mean: Double?; var variance: Double?; var sd: Double?; var se_mean: Double?
             var min: Double?; var max: Double?; var median: Double?; var q1_type7: Double?; var q3_type7: Double?
+            var q1_type6: Double?; var q3_type6: Double?; var skewness_G1: Double?; var se_skewness: Double?
+            var excess_kurtosis_G2: Double?; var se_kurtosis: Double?
         }
     }
     struct File: Decodable { var cases: [Case] }
@@ -58,6 +60,12 @@ struct DescriptivesTests {
                 close(d.median, expected.median, "\(at) median")
                 close(d.q1, expected.q1_type7, "\(at) q1")
                 close(d.q3, expected.q3_type7, "\(at) q3")
+                close(d.q1Type6, expected.q1_type6, "\(at) q1 type 6")
+                close(d.q3Type6, expected.q3_type6, "\(at) q3 type 6")
+                close(d.skewness, expected.skewness_G1, "\(at) skewness")
+                close(d.seSkewness, expected.se_skewness, "\(at) se skewness")
+                close(d.kurtosis, expected.excess_kurtosis_G2, "\(at) kurtosis")
+                close(d.seKurtosis, expected.se_kurtosis, "\(at) se kurtosis")
             }
         }
     }

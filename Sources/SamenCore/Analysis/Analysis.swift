@@ -146,16 +146,20 @@ struct Report {
     // MARK: describe
 
     func describeObject(_ values: [Double], missing: Int, shift: Double) -> [(String, JSONValue)] {
-        guard let d = try? Descriptives(values.map { Optional($0) }) else {
+        guard let d = try? Descriptives(values, confidenceLevel: request.confidence) else {
             return [("n", .int(0)), ("missing", .int(missing)), ("mean", .null), ("sd", .null), ("se", .null),
                     ("min", .null), ("max", .null), ("median", .null), ("q1", .null), ("q3", .null),
-                    ("ci_low", .null), ("ci_high", .null)]
+                    ("q1_type6", .null), ("q3_type6", .null), ("ci_low", .null), ("ci_high", .null),
+                    ("skewness", .null), ("se_skewness", .null), ("kurtosis", .null), ("se_kurtosis", .null)]
         }
         return [("n", .int(d.n)), ("missing", .int(missing + d.missing)),
                 ("mean", .number(shift + d.mean)), ("sd", .number(d.sd)), ("se", .number(d.standardError)),
                 ("min", .number(shift + d.min)), ("max", .number(shift + d.max)), ("median", .number(shift + d.median)),
                 ("q1", .number(shift + d.q1)), ("q3", .number(shift + d.q3)),
-                ("ci_low", .number(d.ciLow.map { shift + $0 })), ("ci_high", .number(d.ciHigh.map { shift + $0 }))]
+                ("q1_type6", .number(shift + d.q1Type6)), ("q3_type6", .number(shift + d.q3Type6)),
+                ("ci_low", .number(d.ciLow.map { shift + $0 })), ("ci_high", .number(d.ciHigh.map { shift + $0 })),
+                ("skewness", .number(d.skewness)), ("se_skewness", .number(d.seSkewness)),
+                ("kurtosis", .number(d.kurtosis)), ("se_kurtosis", .number(d.seKurtosis))]
     }
 
     mutating func describe() throws {
@@ -170,7 +174,7 @@ struct Report {
                 default: "–"
                 }
             }
-            return [label, get("n"), get("missing"), get("mean"), get("sd"), get("min"), get("median"), get("max"), get("ci_low") + " – " + get("ci_high")]
+            return [label, get("n"), get("missing"), get("mean"), get("sd"), get("min"), get("median"), get("max"), get("ci_low") + " – " + get("ci_high"), get("skewness"), get("kurtosis")]
         }
         if request.group != nil {
             let all = data.groupValues.flatMap { $0 }
@@ -196,7 +200,7 @@ struct Report {
         }
         lines.append(t("analyze_title_describe", [variable]))
         lines.append("")
-        lines += Format.table([[t("analyze_col_group"), "n", t("analyze_col_missing"), t("analyze_col_mean"), "SD", "min", t("analyze_col_median"), "max", t("analyze_col_ci")]] + rows)
+        lines += Format.table([[t("analyze_col_group"), "n", t("analyze_col_missing"), t("analyze_col_mean"), "SD", "min", t("analyze_col_median"), "max", t("analyze_col_ci", [Format.fixed(request.confidence * 100, 0) + "%"]), t("analyze_col_skewness"), t("analyze_col_kurtosis")]] + rows)
     }
 
     // MARK: group comparisons
