@@ -68,6 +68,8 @@ struct AnalysisTests {
             #expect(groups.map { $0["group"] } == [.string("teachers"), .string("youth_care_workers"), .string("school_leaders")])
         } else { Issue.record("groups") }
         #expect(result.table.contains("F(2, 18) = 6.22, p = .009, η² = .41"))
+        #expect(result.table.contains("teachers            8  3.63"), "3.625 rounds half away from zero")
+        #expect(Format.fixed(-0.001, 2) == "0.00" && Format.unit(0.4087, 2) == ".41" && Format.p(0.0004) == "< .001")
     }
 
     @Test("Semicolons, decimal commas, quotes, CRLF, a BOM and missing marks read as a researcher means them")

@@ -479,7 +479,10 @@ struct Report {
 enum Format {
     static func fixed(_ x: Double, _ digits: Int) -> String {
         guard x.isFinite else { return x.isNaN ? "–" : (x > 0 ? "∞" : "-∞") }
-        let s = String(format: "%.\(digits)f", x)
+        // Half away from zero, as people round (printf would give 3.62 for 3.625).
+        let scale = pow(10, Double(digits))
+        let scaled = (x * scale).rounded(.toNearestOrAwayFromZero)
+        let s = abs(scaled) < 1e15 ? String(format: "%.\(digits)f", scaled / scale) : String(format: "%.\(digits)f", x)
         // No "-0.00" for a value that rounds to zero.
         return s.hasPrefix("-") && s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(s.dropFirst()) : s
     }
