@@ -202,23 +202,30 @@ public struct MannWhitney: Sendable, Equatable {
         if useExact && ties.isEmpty {
             method = .exact
             z = nil
-            let counts = mannWhitneyCounts(n1, n2)
-            let whole = counts.reduce(0, +)
-            let k = Int(u.rounded())
-            let lower = counts[0...k].reduce(0, +) / whole
-            let upper = counts[k...].reduce(0, +) / whole
-            p = Swift.min(1, 2 * Swift.min(lower, upper))
+            p = exactTwoSidedP(mannWhitneyCounts(n1, n2), statistic: u)
         } else {
             method = .normal
-            let mu = product / 2
             let sigma = (product / 12 * ((total + 1) - tieSum(ties) / (total * (total - 1)))).squareRoot()
-            let delta = u - mu
-            let correction = delta > 0 ? 0.5 : (delta < 0 ? -0.5 : 0)
-            let zValue = (delta - correction) / sigma
-            z = zValue
-            p = Normal().twoSidedP(zValue)
+            (z, p) = continuityCorrectedZ(u - product / 2, sd: sigma)
         }
     }
+}
+
+/// Two-sided exact p-value from the frequencies of an integer statistic:
+/// twice the smaller tail, capped at 1 (R and SciPy).
+func exactTwoSidedP(_ counts: [Double], statistic: Double) -> Double {
+    let whole = counts.reduce(0, +)
+    let k = Int(statistic.rounded())
+    let lower = counts[0...k].reduce(0, +) / whole
+    let upper = counts[k...].reduce(0, +) / whole
+    return Swift.min(1, 2 * Swift.min(lower, upper))
+}
+
+/// z with a continuity correction of ½ towards zero, and its two-sided p.
+func continuityCorrectedZ(_ delta: Double, sd: Double) -> (Double?, Double) {
+    let correction = delta > 0 ? 0.5 : (delta < 0 ? -0.5 : 0)
+    let z = (delta - correction) / sd
+    return (z, Normal().twoSidedP(z))
 }
 
 /// Frequencies of U = 0…n₁n₂ over all arrangements of two untied samples.
@@ -280,22 +287,12 @@ public struct WilcoxonSignedRank: Sendable, Equatable {
         if useExact && ties.isEmpty {
             method = .exact
             z = nil
-            let counts = signedRankCounts(n)
-            let whole = counts.reduce(0, +)
-            let k = Int(plus.rounded())
-            let lower = counts[0...k].reduce(0, +) / whole
-            let upper = counts[k...].reduce(0, +) / whole
-            p = Swift.min(1, 2 * Swift.min(lower, upper))
+            p = exactTwoSidedP(signedRankCounts(n), statistic: plus)
         } else {
             method = .normal
-            let mu = count * (count + 1) / 4
             let variance = count * (count + 1) * (2 * count + 1) / 24 - tieSum(ties) / 48
             if variance <= 0 { throw .constantDifferences }
-            let delta = plus - mu
-            let correction = delta > 0 ? 0.5 : (delta < 0 ? -0.5 : 0)
-            let zValue = (delta - correction) / variance.squareRoot()
-            z = zValue
-            p = Normal().twoSidedP(zValue)
+            (z, p) = continuityCorrectedZ(plus - count * (count + 1) / 4, sd: variance.squareRoot())
         }
     }
 }
