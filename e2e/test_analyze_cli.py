@@ -157,3 +157,34 @@ def test_unreadable_file_and_unknown_test(tmp_path):
     assert result.returncode == 2 and "missing.csv" in result.stderr
     result = run("regression", tmp_path / "missing.csv")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_random_files_never_crash(tmp_path):
+    """Garbage in: every run ends with exit 0 and valid output, or exit 2 and one line."""
+    import random
+    rng = random.Random(42)
+    pieces = ['a', 'b', '1', '2', '3.5', '-1', '1e5', '1e400', '"', '""', ',', ';', '\n', '\r\n', ' ', 'NA', '.', 'x,y',
+              'é', '0', '-0', '1,5', '9' * 30, '\t']
+    tests = [["describe", "--value", "x", "--group", "g"], ["anova", "--group", "g", "--value", "x"],
+             ["welch", "--group", "g", "--value", "x"], ["kruskal", "--group", "g", "--value", "x"],
+             ["levene", "--group", "g", "--value", "x", "--center", "median"],
+             ["posthoc", "--group", "g", "--value", "x", "--method", "games-howell"],
+             ["ttest", "--group", "g", "--value", "x"], ["ttest", "--paired", "--before", "x", "--after", "y"],
+             ["mannwhitney", "--group", "g", "--value", "x"], ["wilcoxon", "--before", "x", "--after", "y"],
+             ["alpha", "--items", "x,y", "--reverse", "y"], ["chisq", "--rows", "g", "--cols", "y"]]
+    path = tmp_path / "fuzz.csv"
+    for _ in range(120):
+        header = rng.choice(["g,x,y\n", "g;x;y\n", "x,g,y\r\n", "\ufeffg,x,y\n", ""])
+        if rng.random() < 0.5:
+            body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 120)))
+        else:
+            body = "".join(f"{rng.choice('abc')},{rng.choice(['1', '2', '3', '4.5', '', 'NA', '7'])},{rng.choice('125')}\n"
+                           for _ in range(rng.randint(0, 12)))
+        path.write_text(header + body, encoding="utf-8")
+        test = rng.choice(tests)
+        result = run(test[0], path, *test[1:], "--format", "json")
+        assert result.returncode in (0, 2), (result.returncode, test, header + body)
+        if result.returncode == 0:
+            json.loads(result.stdout)
+        else:
+            assert len(result.stderr.strip().splitlines()) == 1, result.stderr

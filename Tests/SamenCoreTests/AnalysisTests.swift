@@ -93,6 +93,8 @@ struct AnalysisTests {
         // The quoted label spans lines 4–5; the record starts on line 4.
         #expect(error == AnalysisInputError("analyze_not_a_number", ["4", "2", "score", "x1"]))
         #expect(error?.message(.en).contains("Line 4, column 2 (score): 'x1' is not a number") == true)
+        let multiline = inputError { _ = try Analysis.run(grouped(.anova), csv: "role,score\nPO,\"3\n4\"\n") }
+        #expect(multiline?.message(.nl).contains("\n") == false)
         let missing = inputError { _ = try Analysis.run(request(.anova) { $0.group = "role"; $0.value = "nope" }, csv: likert) }
         #expect(missing?.key == "analyze_missing_column" && missing?.arguments.last == "role, score")
         #expect(inputError { _ = try Analysis.run(grouped(.anova), csv: "") }?.key == "analyze_empty_file")

@@ -6,7 +6,16 @@ public struct AnalysisInputError: Error, Equatable, Sendable {
         self.key = key
         self.arguments = arguments
     }
-    public func message(_ language: Language) -> String { Catalogue.text(key, language, arguments) }
+    /// One line: line breaks and tabs inside quoted cells or names show as
+    /// ⏎ and a space, and long texts are cut.
+    public func message(_ language: Language) -> String {
+        let printable = arguments.map { argument -> String in
+            var text = String(argument.map { $0 == "\n" || $0 == "\r\n" || $0 == "\r" ? "⏎" : ($0 == "\t" ? " " : $0) })
+            if text.count > 200 { text = String(text.prefix(200)) + "…" }
+            return text
+        }
+        return Catalogue.text(key, language, printable)
+    }
 }
 
 /// Streams a CSV file (`,` or `;`, RFC 4180 quotes, LF or CRLF) and hands
