@@ -96,7 +96,10 @@ struct StudentsPage: Encodable {
     var schools: [Option]
     /// A school column only for someone who sees several schools.
     var showSchool: Bool
-    var students: [StudentLine]
+    var isEmpty: Bool
+    /// The table's rows, escaped in Swift (`HTML.rows`): a Leaf loop over 50
+    /// rows cost more than the rest of the request.
+    var rowsHTML: String
     var total: Int
     var summary: String
     var previousHref: String?
@@ -438,7 +441,11 @@ struct DirectoryController: RouteCollection {
             schools: schools.count > 1 ? [Option(value: "", label: Catalogue.text("students_all_schools", language), selected: filter.schoolID == nil)]
                 + schools.map { Option(value: $0.id.uuidString, label: $0.name, selected: $0.id == filter.schoolID) } : [],
             showSchool: severalSchools,
-            students: result.items.map { line($0, today: today) }, total: result.total,
+            isEmpty: result.items.isEmpty,
+            rowsHTML: HTML.rows(result.items.map { line($0, today: today) }.map { s in
+                (s.href, severalSchools ? [s.name, s.number, s.group, s.school, s.age] : [s.name, s.number, s.group, s.age])
+            }, numericLast: true),
+            total: result.total,
             summary: Catalogue.text("students_summary", language, [String(result.total), String(result.page), String(lastPage)]),
             previousHref: result.page > 1 ? pageHref(result.page - 1) : nil,
             nextHref: result.page < lastPage ? pageHref(result.page + 1) : nil)
