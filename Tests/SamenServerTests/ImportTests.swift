@@ -35,6 +35,16 @@ struct ImportTests {
         try await client.send(.POST, "/api/v1/schools/\(school)/students/import", headers: ["Content-Type": "text/csv"], body: ByteBuffer(string: text))
     }
 
+    @Test("Imported rows get increasing, unique version-7 ids")
+    func timeOrderedIDs() {
+        var rng = SystemRandomNumberGenerator()
+        var ids = TimeOrderedIDs(using: &rng)
+        let batch = (0..<1000).map { _ in ids.next() }
+        #expect(Set(batch).count == 1000)
+        #expect(batch.map(\.uuidString) == batch.map(\.uuidString).sorted())
+        #expect(batch.allSatisfy { $0.uuidString.dropFirst(14).first == "7" })
+    }
+
     @Test("A Dutch export with BOM and semicolons imports; the same file again changes nothing")
     func importTwice() async throws {
         try await withSamen { app, world in

@@ -85,42 +85,54 @@ struct StudentImporter {
 
         let now = Date()
         var rng = SystemRandomNumberGenerator()
+        var ids = TimeOrderedIDs(using: &rng)
         var studentRows: [[any Encodable & Sendable]] = []
         var guardianRowsToInsert: [[any Encodable & Sendable]] = []
         var linkRows: [[any Encodable & Sendable]] = []
+        func addGuardians(_ record: StudentRecord, of studentID: UUID) {
+            for guardian in record.guardians where !(knownGuardians[studentID]?.contains(guardian.name.lowercased()) ?? false) {
+                let guardianID = ids.next()
+                guardianRowsToInsert.append([guardianID, guardian.name, guardian.email, ""])
+                linkRows.append([ids.next(), studentID, guardianID, "guardian"])
+                knownGuardians[studentID, default: []].insert(guardian.name.lowercased())
+                report.guardians_added += 1
+            }
+        }
+        var newStudents: [StudentRecord] = []
         for record in file.records {
             let groupID = groupIDs[record.group.lowercased()]!
             let name = record.name
             let values: [String?] = [name.first, name.particle, name.last, record.birthDate.iso, record.enrolled?.iso, record.left?.iso]
-            let studentID: UUID
-            if let current = existing[record.number] {
-                studentID = current.id
-                if current.values == values && current.groupID == groupID {
-                    report.unchanged += 1
-                } else {
-                    report.updated += 1
-                    try await sql.update("students")
-                        .set("first_name", to: SQLBind(name.first)).set("particle", to: SQLBind(name.particle))
-                        .set("last_name", to: SQLBind(name.last)).set("sort_name", to: SQLBind(name.sortKey))
-                        .set("search_text", to: SQLBind(name.searchText)).set("birth_date", to: SQLBind(record.birthDate.iso))
-                        .set("group_id", to: SQLBind(groupID)).set("enrolled_on", to: SQLBind(record.enrolled?.iso))
-                        .set("left_on", to: SQLBind(record.left?.iso)).set("updated_at", to: SQLBind(now))
-                        .where("id", .equal, SQLBind(studentID)).run()
-                }
+            guard let current = existing[record.number] else {
+                newStudents.append(record)
+                continue
+            }
+            if current.values == values && current.groupID == groupID {
+                report.unchanged += 1
             } else {
-                studentID = UUID()
-                report.created += 1
-                studentRows.append([studentID, schoolID, groupID, record.number, name.first, name.particle, name.last, name.sortKey,
-                                    name.searchText, record.birthDate.iso, record.enrolled?.iso, record.left?.iso,
-                                    Pseudonym.make(using: &rng), now, now])
+                report.updated += 1
+                try await sql.update("students")
+                    .set("first_name", to: SQLBind(name.first)).set("particle", to: SQLBind(name.particle))
+                    .set("last_name", to: SQLBind(name.last)).set("sort_name", to: SQLBind(name.sortKey))
+                    .set("search_text", to: SQLBind(name.searchText)).set("birth_date", to: SQLBind(record.birthDate.iso))
+                    .set("group_id", to: SQLBind(groupID)).set("enrolled_on", to: SQLBind(record.enrolled?.iso))
+                    .set("left_on", to: SQLBind(record.left?.iso)).set("updated_at", to: SQLBind(now))
+                    .where("id", .equal, SQLBind(current.id)).run()
             }
-            for guardian in record.guardians where !(knownGuardians[studentID]?.contains(guardian.name.lowercased()) ?? false) {
-                let guardianID = UUID()
-                guardianRowsToInsert.append([guardianID, guardian.name, guardian.email, ""])
-                linkRows.append([UUID(), studentID, guardianID, "guardian"])
-                knownGuardians[studentID, default: []].insert(guardian.name.lowercased())
-                report.guardians_added += 1
-            }
+            addGuardians(record, of: current.id)
+        }
+        // New students in name order with time-ordered ids: the primary key
+        // and the (school, name) index then grow at their ends instead of
+        // splitting pages all over the tree.
+        newStudents.sort { $0.name.sortKey < $1.name.sortKey }
+        for record in newStudents {
+            let name = record.name
+            let studentID = ids.next()
+            report.created += 1
+            studentRows.append([studentID, schoolID, groupIDs[record.group.lowercased()]!, record.number, name.first, name.particle,
+                                name.last, name.sortKey, name.searchText, record.birthDate.iso, record.enrolled?.iso,
+                                record.left?.iso, Pseudonym.make(using: &rng), now, now])
+            addGuardians(record, of: studentID)
         }
         try await sql.bulkInsert("students", columns: ["id", "school_id", "group_id", "number", "first_name", "particle", "last_name",
                                                       "sort_name", "search_text", "birth_date", "enrolled_on", "left_on", "pseudonym",
@@ -143,5 +155,32 @@ extension SQLDatabase {
             try await insert.run()
             start += chunk
         }
+    }
+}
+
+/// UUIDs in increasing order (the layout of UUID version 7: 48 bits of
+/// milliseconds, then a counter from a random start), so that rows inserted
+/// in one batch land at the end of their primary-key index.
+struct TimeOrderedIDs {
+    private var counter: UInt64
+    private let millis: UInt64
+    private let randomHigh: UInt16
+
+    init<G: RandomNumberGenerator>(using rng: inout G) {
+        millis = UInt64(Date().timeIntervalSince1970 * 1000) & 0xFFFF_FFFF_FFFF
+        randomHigh = UInt16.random(in: 0...0x0FFF, using: &rng)
+        counter = UInt64.random(in: 0...(1 << 40), using: &rng)
+    }
+
+    mutating func next() -> UUID {
+        counter += 1
+        let c = counter & 0x3FFF_FFFF_FFFF_FFFF // 62 bits after the variant
+        let m = millis
+        return UUID(uuid: (
+            UInt8(m >> 40 & 0xFF), UInt8(m >> 32 & 0xFF), UInt8(m >> 24 & 0xFF), UInt8(m >> 16 & 0xFF),
+            UInt8(m >> 8 & 0xFF), UInt8(m & 0xFF),
+            0x70 | UInt8(randomHigh >> 8 & 0x0F), UInt8(randomHigh & 0xFF),
+            0x80 | UInt8(c >> 56 & 0x3F), UInt8(c >> 48 & 0xFF), UInt8(c >> 40 & 0xFF), UInt8(c >> 32 & 0xFF),
+            UInt8(c >> 24 & 0xFF), UInt8(c >> 16 & 0xFF), UInt8(c >> 8 & 0xFF), UInt8(c & 0xFF)))
     }
 }
