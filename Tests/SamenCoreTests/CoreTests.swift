@@ -53,6 +53,10 @@ struct NameTests {
         let name = PersonName(first: "Zoë", last: "Öztürk")
         #expect(name.searchText.contains("zoe ozturk"))
         #expect(name.searchText.contains(PersonName.fold("ÖZTÜRK")))
+        // The ASCII shortcut and Foundation's folding agree.
+        for text in ["Van der BERG", "O'Brien-Smit", "jan 12", "ÉLISE"] {
+            #expect(PersonName.fold(text) == text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased())
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SamenCore
 import SQLKit
+import SQLiteKit
 import Vapor
 
 /// What an import did.
@@ -124,13 +125,12 @@ struct StudentImporter {
         // New students in name order with time-ordered ids: the primary key
         // and the (school, name) index then grow at their ends instead of
         // splitting pages all over the tree.
-        newStudents.sort { $0.name.sortKey < $1.name.sortKey }
-        for record in newStudents {
-            let name = record.name
+        let ordered = newStudents.map { (record: $0, name: $0.name, key: $0.name.sortKey) }.sorted { $0.key < $1.key }
+        for (record, name, sortKey) in ordered {
             let studentID = ids.next()
             report.created += 1
             studentRows.append([studentID, schoolID, groupIDs[record.group.lowercased()]!, record.number, name.first, name.particle,
-                                name.last, name.sortKey, name.searchText, record.birthDate.iso, record.enrolled?.iso,
+                                name.last, sortKey, name.searchText, record.birthDate.iso, record.enrolled?.iso,
                                 record.left?.iso, Pseudonym.make(using: &rng), now, now])
             addGuardians(record, of: studentID)
         }
@@ -149,6 +149,34 @@ extension SQLDatabase {
         guard !rows.isEmpty else { return }
         let chunk = max(1, 30_000 / columns.count)
         var start = 0
+        if let sqlite = self as? any SQLiteDatabase {
+            // SQLite: the statement text is written once per chunk size and the
+            // values become SQLite data directly; SQLKit's generic serialising
+            // and encoding of 1.5 million binds took an eighth of an import.
+            let encoder = SQLiteDataEncoder()
+            let head = "INSERT INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ", ") + ") VALUES "
+            let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+            while start < rows.count {
+                let slice = rows[start..<min(start + chunk, rows.count)]
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(slice.count * columns.count)
+                for row in slice {
+                    for value in row {
+                        if let text = value as? String {
+                            binds.append(.text(text))
+                        } else if let id = value as? UUID {
+                            binds.append(.text(id.uuidString)) // what SQLiteKit's encoder writes for a UUID
+                        } else {
+                            binds.append(try encoder.encode(value))
+                        }
+                    }
+                }
+                let statement = head + Array(repeating: tuple, count: slice.count).joined(separator: ", ")
+                _ = try await sqlite.query(statement, binds)
+                start += chunk
+            }
+            return
+        }
         while start < rows.count {
             let insert = self.insert(into: table).columns(columns)
             for row in rows[start..<min(start + chunk, rows.count)] { insert.values(row) }
