@@ -268,6 +268,18 @@ public enum Catalogue {
         "cli_log_level_capped": .init(nl: "LOG_LEVEL=%1 zou gegevens van leerlingen in het log zetten; het log blijft op 'info'. Zet ook SAMEN_ALLOW_DATA_IN_LOGS=1 om te debuggen, nooit in productie.", en: "LOG_LEVEL=%1 would write student data to the log; logging stays at 'info'. Also set SAMEN_ALLOW_DATA_IN_LOGS=1 to debug, never in production."),
         "cli_unknown_school": .init(nl: "Er is geen school met code '%1'. Controleer de code (bijvoorbeeld 10AA) of maak de school eerst aan.", en: "There is no school with code '%1'. Check the code (for example 10AA) or create the school first."),
         "cli_file_unreadable": .init(nl: "Het bestand '%1' kan niet worden gelezen. Controleer het pad.", en: "The file '%1' cannot be read. Check the path."),
+        // Decision rules: what fired, on which data
+        "rule_incidents_yellow": .init(nl: "%1 incidenten dit schooljaar: geel (2–5). Bespreek of extra ondersteuning nodig is.", en: "%1 incidents this school year: yellow (2–5). Discuss whether extra support is needed."),
+        "rule_incidents_red": .init(nl: "%1 incidenten dit schooljaar: rood (6 of meer). Bespreek individuele ondersteuning.", en: "%1 incidents this school year: red (6 or more). Discuss individual support."),
+        "rule_early_warning": .init(nl: "%1 incidenten vóór %2: overweeg Tier II.", en: "%1 incidents before %2: consider Tier II."),
+        "rule_point_card_review": .init(nl: "Kaartscore %1 weken onder het doel (laatste week %2%): bespreek in het team.", en: "Point-card score below goal for %1 weeks (last week %2%): review in the team."),
+        "rule_point_card_fading": .init(nl: "Kaartscore %1 weken op het doel (laatste week %2%): start met afbouwen.", en: "Point-card score at goal for %1 weeks (last week %2%): start fading."),
+        "rule_screening_at_risk": .init(nl: "Screening %1: score %2 valt in de band '%3'. Het team volgt dit op.", en: "Screening %1: score %2 is in the band '%3'. The team follows up."),
+        "rule_absence_report": .init(nl: "%1 uur ongeoorloofd verzuim binnen %2 dagen: meld bij DUO.", en: "%1 hours of unauthorised absence within %2 days: report to DUO."),
+        "rule_thuiszitter": .init(nl: "Thuiszitter: %1 schooldagen afwezig zonder vrijstelling, sinds %2.", en: "Thuiszitter: absent %1 school days without exemption, since %2."),
+        "rules_bands_order": .init(nl: "Rood moet bij meer incidenten beginnen dan geel, en geel bij minstens 1.", en: "Red must start at more incidents than yellow, and yellow at 1 or more."),
+        "rules_goal_range": .init(nl: "Het doel is een aandeel tussen 0 en 1, bijvoorbeeld 0,8.", en: "The goal is a share between 0 and 1, for example 0.8."),
+        "rules_must_be_positive": .init(nl: "Vul een getal groter dan 0 in.", en: "Enter a number greater than 0."),
         // samen analyze: input problems
         "analyze_empty_file": .init(nl: "Het bestand is leeg of heeft geen kopregel met kolomnamen. Zet de kolomnamen op de eerste regel.", en: "The file is empty or has no header line with column names. Put the column names on the first line."),
         "analyze_missing_column": .init(nl: "Kolom '%1' staat niet in het bestand. Kolommen in het bestand: %2.", en: "Column '%1' is not in the file. Columns in the file: %2."),
