@@ -286,6 +286,7 @@ public enum Catalogue {
         "analyze_unclosed_quote": .init(nl: "Regel %1: een aanhalingsteken wordt niet gesloten. Sluit het veld af met \" of verwijder het aanhalingsteken.", en: "Line %1: a quote is never closed. End the field with \" or remove the quote."),
         "analyze_not_a_number": .init(nl: "Regel %1, kolom %2 (%3): '%4' is geen getal. Gebruik cijfers met een punt of komma als decimaalteken, of laat de cel leeg als de waarde ontbreekt.", en: "Line %1, column %2 (%3): '%4' is not a number. Use digits with a point or comma as decimal mark, or leave the cell empty when the value is missing."),
         "analyze_number_too_large": .init(nl: "Regel %1, kolom %2 (%3): '%4' is te groot om mee te rekenen. Controleer de waarde.", en: "Line %1, column %2 (%3): '%4' is too large to compute with. Check the value."),
+        "analyze_bad_count": .init(nl: "Regel %1, kolom %2 (%3): '%4' is geen aantal. Een aantal is 0 of groter.", en: "Line %1, column %2 (%3): '%4' is not a count. A count is 0 or more."),
         "analyze_option_required": .init(nl: "Geef %1 op voor '%2'.", en: "Give %1 for '%2'."),
         "analyze_bad_confidence": .init(nl: "Het betrouwbaarheidsniveau %1 moet tussen 0 en 1 liggen, bijvoorbeeld 0.95.", en: "The confidence level %1 must lie between 0 and 1, for example 0.95."),
         "analyze_reverse_not_item": .init(nl: "'%1' bij --reverse is geen item van de schaal (%2).", en: "'%1' in --reverse is not an item of the scale (%2)."),

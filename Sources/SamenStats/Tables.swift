@@ -75,7 +75,9 @@ public struct ChiSquareTest: Sendable, Equatable {
         if r == 2 && c == 2 {
             yatesChi2 = yates.value
             yatesP = distribution.sf(yates.value)
-            fisher = try FisherExact(table.map { $0.map { Int($0.rounded()) } })
+            // Fisher's test needs whole counts (weighted tables may not have them).
+            let whole = table.allSatisfy { $0.allSatisfy { $0 == $0.rounded() && $0 < 1e9 } }
+            fisher = whole ? try FisherExact(table.map { $0.map { Int($0) } }) : nil
         } else {
             yatesChi2 = nil
             yatesP = nil

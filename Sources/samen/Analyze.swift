@@ -33,6 +33,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "alpha: items to reverse-score, comma-separated.") var reverse: String?
     @Option(help: "chisq: column of the table's rows.") var rows: String?
     @Option(help: "chisq: column of the table's columns.") var cols: String?
+    @Option(help: "chisq: column of counts, when each row stands for several observations (SPSS WEIGHT BY).") var count: String?
     @Option(help: "Two-sample tests: the two groups to compare, as A,B.") var groups: String?
     @Option(help: "posthoc: tukey|games-howell|bonferroni|holm.") var method: String = "tukey"
     @Option(help: "levene: mean (Levene) or median (Brown–Forsythe).") var center: String = "mean"
@@ -66,7 +67,7 @@ struct Analyze: ParsableCommand {
         }
         var r = AnalysisRequest(test: kind)
         r.group = group; r.value = value; r.before = before; r.after = after
-        r.items = list(items); r.reverse = list(reverse); r.rows = rows; r.columns = cols
+        r.items = list(items); r.reverse = list(reverse); r.rows = rows; r.columns = cols; r.count = count
         r.paired = paired; r.student = student; r.welch = welch; r.groups = list(groups)
         guard let m = PostHoc.Method(rawValue: method.lowercased()) else {
             throw fail(Catalogue.text("analyze_bad_option", cliLanguage, ["--method \(method): tukey | games-howell | bonferroni | holm."]))

@@ -157,6 +157,12 @@ struct AnalysisTests {
         #expect(abs(double(chi.json, "chi2")! - 30.070149095754672) < 1e-12 * 30)
         #expect(chi.json["df"] == .int(2))
         #expect(abs(double(chi.json, "cramers_v")! - 0.10443580235646777) < 1e-12)
+        // The same table as counts (SPSS's WEIGHT BY): identical results.
+        let counts = "party;gender;n\nDemocrat;F;762\nIndependent;F;327\nRepublican;F;468\nDemocrat;M;484\nIndependent;M;239\nRepublican;M;477\n"
+        let weighted = try Analysis.run(request(.chisq) { $0.rows = "gender"; $0.columns = "party"; $0.count = "n" }, csv: counts)
+        #expect(weighted.json["chi2"] == chi.json["chi2"] && weighted.json["n"] == .double(2757))
+        let negative = inputError { _ = try Analysis.run(request(.chisq) { $0.rows = "a"; $0.columns = "b"; $0.count = "n" }, csv: "a,b,n\nx,y,3\nx,z,-1\n") }
+        #expect(negative == AnalysisInputError("analyze_bad_count", ["3", "3", "n", "-1"]))
     }
 
     @Test("Streaming: records cut at any chunk boundary read the same")

@@ -17,6 +17,8 @@ public struct AnalysisRequest: Sendable {
     public var reverse: [String] = []
     public var rows: String?
     public var columns: String?
+    /// chisq: a column of counts (each row stands for that many observations).
+    public var count: String?
     public var paired = false
     public var student = false
     /// posthoc bonferroni/holm: Welch t-tests instead of the pooled error term.
@@ -63,7 +65,7 @@ public struct AnalysisRequest: Sendable {
             }
             return .columns(items)
         case .chisq:
-            return .crossTable(rows: try need(rows, "--rows"), columns: try need(columns, "--cols"))
+            return .crossTable(rows: try need(rows, "--rows"), columns: try need(columns, "--cols"), count: count)
         }
     }
 
@@ -456,7 +458,7 @@ struct Report {
                  ("rows", .array(data.rowLabels.map { .string($0) })), ("columns", .array(data.columnLabels.map { .string($0) })),
                  ("observed", .array(x.observed.map { .array($0.map { .number($0) }) })),
                  ("expected", .array(x.expected.map { .array($0.map { .number($0) }) })),
-                 ("incomplete_rows", .int(data.incompleteRows))]
+                 ("incomplete_rows", .int(data.incompleteRows)), ("count_variable", .text(request.count))]
         lines.append(t("analyze_title_chisq", [request.rows ?? "", request.columns ?? ""]))
         if data.incompleteRows > 0 { lines.append(t("analyze_missing_left_out", [String(data.incompleteRows)])) }
         lines.append("")

@@ -11,8 +11,9 @@ public struct AnalysisData {
         case paired(before: String, after: String)
         /// One or more numeric columns read row by row.
         case columns([String])
-        /// Two label columns counted into a contingency table.
-        case crossTable(rows: String, columns: String)
+        /// Two label columns counted into a contingency table; with a count
+        /// column each row adds its count (SPSS's WEIGHT BY).
+        case crossTable(rows: String, columns: String, count: String?)
     }
 
     public let shape: Shape
@@ -51,7 +52,7 @@ public struct AnalysisData {
         case .grouped(let g, let v): names = [g, v]
         case .paired(let b, let a): names = [b, a]
         case .columns(let c): names = c
-        case .crossTable(let r, let c): names = [r, c]
+        case .crossTable(let r, let c, let count): names = [r, c] + (count.map { [$0] } ?? [])
         }
         stream = CSVColumnStream(columns: names)
         let numericColumns: Int
@@ -59,7 +60,7 @@ public struct AnalysisData {
         case .grouped: numericColumns = 1
         case .paired: numericColumns = 1 // one shared reference, so differences stay exact
         case .columns(let c): numericColumns = c.count
-        case .crossTable: numericColumns = 0
+        case .crossTable(_, _, let count): numericColumns = count == nil ? 0 : 1
         }
         shift = [Double](repeating: 0, count: numericColumns)
         reference = [DecimalNumber?](repeating: nil, count: numericColumns)
@@ -81,7 +82,7 @@ public struct AnalysisData {
             try stream.feed(chunk, final: final) { bytes, cells, line, separator in
                 try self.record(bytes, cells, line, comma: separator == UInt8(ascii: ";"))
             }
-        } catch let error as AnalysisInputError where error.key == "analyze_not_a_number" || error.key == "analyze_number_too_large" {
+        } catch let error as AnalysisInputError where ["analyze_not_a_number", "analyze_number_too_large", "analyze_bad_count"].contains(error.key) {
             // Name the column: the header is known by now.
             var arguments = error.arguments
             if let column = Int(arguments[1]), column <= stream.header.count { arguments[2] = stream.header[column - 1] }
@@ -109,12 +110,26 @@ public struct AnalysisData {
             for (i, cell) in cells.enumerated() {
                 columnValues[i].append(try number(bytes, cell, line, comma: comma, slot: i) ?? .nan)
             }
-        case .crossTable:
+        case .crossTable(_, _, let countColumn):
             let r = trim(bytes, cells[0].start, cells[0].end), c = trim(bytes, cells[1].start, cells[1].end)
             if r.0 >= r.1 || c.0 >= c.1 { incompleteRows += 1; return }
+            var weight = 1.0
+            if countColumn != nil {
+                // Counts are read as written, not centred.
+                let (start, end) = trim(bytes, cells[2].start, cells[2].end)
+                guard start < end, let parsed = DecimalNumber.parse(UnsafeBufferPointer(rebasing: bytes[start..<end]), comma: comma || cells[2].quoted) else {
+                    if start >= end { incompleteRows += 1; return }
+                    let text = TextDecoding.decode(Array(bytes[start..<min(end, start + 40)])).text
+                    throw AnalysisInputError("analyze_not_a_number", [String(line), String(cells[2].column), "", text])
+                }
+                weight = parsed.double
+                guard weight.isFinite, weight >= 0 else {
+                    throw AnalysisInputError("analyze_bad_count", [String(line), String(cells[2].column), "", String(decoding: bytes[start..<min(end, start + 40)], as: UTF8.self)])
+                }
+            }
             let row = tableIndex(bytes, r.0, r.1, quoted: cells[0].quoted, second: false)
             let column = tableIndex(bytes, c.0, c.1, quoted: cells[1].quoted, second: true)
-            counts[row][column] += 1
+            counts[row][column] += weight
         }
     }
 
