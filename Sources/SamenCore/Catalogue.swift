@@ -292,6 +292,9 @@ public enum Catalogue {
         "analyze_reverse_not_item": .init(nl: "'%1' bij --reverse is geen item van de schaal (%2).", en: "'%1' in --reverse is not an item of the scale (%2)."),
         "analyze_need_two_groups": .init(nl: "Kolom '%1' heeft %2 groepen met waarden (%3); deze toets vergelijkt er twee. Kies ze met --groups A,B.", en: "Column '%1' has %2 groups with values (%3); this test compares two. Choose them with --groups A,B."),
         "analyze_unknown_group": .init(nl: "Groep '%1' komt niet voor in kolom '%2' (groepen: %3).", en: "Group '%1' does not occur in column '%2' (groups: %3)."),
+        "analyze_unknown_test": .init(nl: "Toets '%1' bestaat niet. Kies uit: %2.", en: "Test '%1' does not exist. Choose one of: %2."),
+        "analyze_bad_choice": .init(nl: "%1 '%2' bestaat niet. Kies uit: %3.", en: "%1 '%2' does not exist. Choose one of: %3."),
+        "analyze_exact_or_asymptotic": .init(nl: "Kies --exact of --asymptotic, niet allebei.", en: "Choose --exact or --asymptotic, not both."),
         "analyze_bad_option": .init(nl: "%1 Zie 'samen analyze --help'.", en: "%1 See 'samen analyze --help'."),
         // samen analyze: when a test does not apply
         "stats_no_values": .init(nl: "Er zijn geen waarden: elke waarde ontbreekt.", en: "There are no values: every value is missing."),

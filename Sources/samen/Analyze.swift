@@ -60,25 +60,25 @@ struct Analyze: ParsableCommand {
 
     func request() throws -> AnalysisRequest {
         guard let kind = AnalysisTest(rawValue: test.lowercased()) else {
-            throw fail(Catalogue.text("analyze_bad_option", cliLanguage, ["'\(test)' ∉ {\(AnalysisTest.allCases.map(\.rawValue).joined(separator: ", "))}."]))
+            throw fail(Catalogue.text("analyze_unknown_test", cliLanguage, [test, AnalysisTest.allCases.map(\.rawValue).joined(separator: ", ")]))
         }
         guard format == "table" || format == "json" else {
-            throw fail(Catalogue.text("analyze_bad_option", cliLanguage, ["--format \(format): table | json."]))
+            throw fail(Catalogue.text("analyze_bad_choice", cliLanguage, ["--format", format, "table, json"]))
         }
         var r = AnalysisRequest(test: kind)
         r.group = group; r.value = value; r.before = before; r.after = after
         r.items = list(items); r.reverse = list(reverse); r.rows = rows; r.columns = cols; r.count = count
         r.paired = paired; r.student = student; r.welch = welch; r.groups = list(groups)
         guard let m = PostHoc.Method(rawValue: method.lowercased()) else {
-            throw fail(Catalogue.text("analyze_bad_option", cliLanguage, ["--method \(method): tukey | games-howell | bonferroni | holm."]))
+            throw fail(Catalogue.text("analyze_bad_choice", cliLanguage, ["--method", method, PostHoc.Method.allCases.map(\.rawValue).joined(separator: ", ")]))
         }
         r.method = m
         guard let c = LeveneTest.Center(rawValue: center.lowercased()) else {
-            throw fail(Catalogue.text("analyze_bad_option", cliLanguage, ["--center \(center): mean | median."]))
+            throw fail(Catalogue.text("analyze_bad_choice", cliLanguage, ["--center", center, "mean, median"]))
         }
         r.center = c
         if exact && asymptotic {
-            throw fail(Catalogue.text("analyze_bad_option", cliLanguage, ["--exact / --asymptotic."]))
+            throw fail(Catalogue.text("analyze_exact_or_asymptotic", cliLanguage))
         }
         r.exact = exact ? true : (asymptotic ? false : nil)
         r.scaleMin = scaleMin; r.scaleMax = scaleMax; r.confidence = confidence
