@@ -41,8 +41,8 @@ public struct AnalysisData {
     private var rawLabelIndex: [[UInt8]: Int] = [:]
     private var labelKeys: [(head: UInt64, tail: UInt64, index: Int, raw: [UInt8])] = []
     private var labelIndex: [String: Int] = [:]
-    private var rawLabelIndex2: [[UInt8]: Int] = [:]
-    private var labelIndex2: [String: Int] = [:]
+    private var rawColumnLabelIndex: [[UInt8]: Int] = [:]
+    private var columnLabelIndex: [String: Int] = [:]
 
     public init(shape: Shape, centred: Bool = true) {
         self.shape = shape
@@ -221,17 +221,17 @@ public struct AnalysisData {
 
     private mutating func tableIndex(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool, second: Bool) -> Int {
         let raw = Array(bytes[start..<end])
-        if let known = second ? rawLabelIndex2[raw] : rawLabelIndex[raw] { return known }
+        if let known = second ? rawColumnLabelIndex[raw] : rawLabelIndex[raw] { return known }
         let text = label(bytes, start, end, quoted: quoted)
         let index: Int
         if second {
-            if let known = labelIndex2[text] { index = known } else {
+            if let known = columnLabelIndex[text] { index = known } else {
                 index = columnLabels.count
                 columnLabels.append(text)
-                labelIndex2[text] = index
+                columnLabelIndex[text] = index
                 for r in counts.indices { counts[r].append(0) }
             }
-            rawLabelIndex2[raw] = index
+            rawColumnLabelIndex[raw] = index
         } else {
             if let known = labelIndex[text] { index = known } else {
                 index = rowLabels.count

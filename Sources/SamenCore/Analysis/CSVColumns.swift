@@ -83,7 +83,7 @@ public struct CSVColumnStream {
         if header.allSatisfy(\.isEmpty) { throw AnalysisInputError("analyze_empty_file") }
         slots = [Int](repeating: -1, count: header.count)
         for (slot, name) in wanted.enumerated() {
-            guard let index = header.firstIndex(where: { $0.caseInsensitiveCompare(name) }) else {
+            guard let index = header.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
                 throw AnalysisInputError("analyze_missing_column", [name, header.joined(separator: ", ")])
             }
             slots[index] = slot
@@ -177,11 +177,5 @@ public struct CSVColumnStream {
             }
             return n
         }
-    }
-}
-
-extension String {
-    func caseInsensitiveCompare(_ other: String) -> Bool {
-        self.lowercased() == other.lowercased()
     }
 }

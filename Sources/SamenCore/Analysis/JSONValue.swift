@@ -25,7 +25,7 @@ public indirect enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    public func serialized(indent: Int = 0, pretty: Bool = true) -> String {
+    public func serialized(pretty: Bool = true) -> String {
         var out = ""
         write(into: &out, level: 0, pretty: pretty)
         return out
