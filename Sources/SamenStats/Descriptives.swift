@@ -41,13 +41,9 @@ public struct Descriptives: Sendable, Equatable {
         self.n = n
         let sorted = present.sorted()
         // Neumaier-compensated sum for the mean.
-        var sum = 0.0, compensation = 0.0
-        for x in present {
-            let t = sum + x
-            compensation += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
-            sum = t
-        }
-        self.sum = sum + compensation
+        var sum = CompensatedSum()
+        for x in present { sum.add(x) }
+        self.sum = sum.value
         let mean = self.sum / Double(n)
         self.mean = mean
         if n > 1 {

@@ -90,7 +90,7 @@ struct Analyze: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         var data: AnalysisData
         do {
-            data = AnalysisData(shape: try request.shape(), centred: request.test != .alpha)
+            data = AnalysisData(shape: try request.shape(), centred: request.centred)
             let descriptor = open(file, O_RDONLY)
             if descriptor < 0 { throw AnalysisInputError("cli_file_unreadable", [file]) }
             defer { close(descriptor) }

@@ -18,20 +18,10 @@ struct DescriptivesTests {
             var excess_kurtosis_G2: Double?; var se_kurtosis: Double?
         }
     }
-    struct File: Decodable { var cases: [Case] }
 
     static func referenceCases() throws -> [Case] {
-        let here = URL(fileURLWithPath: #filePath)
-        let project = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = project.deletingLastPathComponent().appendingPathComponent("shared/reference/stats-cases.json")
-        struct Loose: Decodable { var cases: [Raw] }
-        struct Raw: Decodable { var kind: String }
-        let data = try Data(contentsOf: url)
-        let kinds = try JSONDecoder().decode(Loose.self, from: data).cases.map(\.kind)
-        let all = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        let raw = all["cases"] as! [Any]
-        return try zip(kinds, raw).filter { $0.0 == "descriptives_per_group" }.map {
-            try JSONDecoder().decode(Case.self, from: JSONSerialization.data(withJSONObject: $0.1))
+        try Reference.cases("descriptives_per_group").map {
+            try JSONDecoder().decode(Case.self, from: JSONSerialization.data(withJSONObject: $0))
         }
     }
 

@@ -3,11 +3,12 @@ import Testing
 
 /// shared/reference/stats-cases.json, read as plain JSON.
 enum Reference {
+    /// ../shared/reference/stats-cases.json, next to the project's checkout.
+    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/reference/stats-cases.json")
+
     static func load() throws -> [String: Any] {
-        let here = URL(fileURLWithPath: #filePath)
-        let project = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = project.deletingLastPathComponent().appendingPathComponent("shared/reference/stats-cases.json")
-        return try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }
 
     static func cases(_ kind: String) throws -> [[String: Any]] {
@@ -20,9 +21,7 @@ enum Reference {
     static func groups(_ c: [String: Any]) throws -> [(String, [Double])] {
         let input = c["input"] as! [String: Any]
         let groups = input["groups"] as! [String: [Double]]
-        let text = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/reference/stats-cases.json"), encoding: .utf8)
+        let text = try String(contentsOf: url, encoding: .utf8)
         let id = c["id"] as! String
         let start = text.range(of: "\"id\": \"\(id)\"")!.upperBound
         return groups.keys.sorted {

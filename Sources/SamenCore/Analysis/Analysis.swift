@@ -72,7 +72,7 @@ public struct AnalysisRequest: Sendable {
     /// Whether values are shifted by the column's first value before the
     /// statistics run (see `DecimalNumber`): everywhere except scales, whose
     /// reverse scoring needs the answers as written.
-    var centred: Bool { test != .alpha }
+    public var centred: Bool { test != .alpha }
 }
 
 /// The outcome of an analysis: a JSON document with stable keys and a
@@ -84,11 +84,10 @@ public struct AnalysisResult: Sendable {
 
 /// Runs a request over data read from a CSV file.
 public enum Analysis {
-    /// Reads `bytes` whole (for tests and small inputs) and runs the request.
+    /// Runs the request on CSV text held whole (tests, small inputs); the CLI feeds chunks instead.
     public static func run(_ request: AnalysisRequest, csv: String, language: Language = .nl) throws -> AnalysisResult {
         var data = AnalysisData(shape: try request.shape(), centred: request.centred)
-        var bytes = Array(csv.utf8)
-        try bytes.withUnsafeMutableBufferPointer { try data.feed(UnsafeBufferPointer($0), final: true) }
+        try Array(csv.utf8).withUnsafeBufferPointer { try data.feed($0, final: true) }
         return try run(request, data: data, language: language)
     }
 
