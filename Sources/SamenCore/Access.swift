@@ -16,6 +16,12 @@ public enum Resource: String, CaseIterable, Sendable {
     case organisation
     /// Accounts and roles (other people's).
     case account
+    /// Incidents and positive recognitions.
+    case incident
+    /// A school's label lists for incidents and recognitions.
+    case labels
+    /// Signals raised by the decision rules, and the team's decisions on them.
+    case signal
 }
 
 /// How far a person's view of students reaches.
@@ -50,6 +56,8 @@ public enum AccessPolicy {
     /// (403 when not). Scope (which records) is decided separately (404 outside it).
     public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
         switch (resource, role) {
+        case (.signal, .admin):
+            return action == .read
         case (_, .admin):
             return true
         case (.directory, .coordinator):
@@ -67,6 +75,28 @@ public enum AccessPolicy {
         case (.organisation, _):
             return action == .read
         case (.account, _):
+            return false
+        case (.incident, .coordinator):
+            return true
+        case (.incident, .teacher):
+            // Create in their school; update only their own drafts (checked per record).
+            return action == .read || action == .create || action == .update
+        case (.incident, .leader), (.incident, .youthworker):
+            return action == .read
+        case (.incident, _):
+            return false
+        case (.labels, .coordinator):
+            return true
+        case (.labels, .leader), (.labels, .teacher):
+            return action == .read
+        case (.labels, _):
+            return false
+        case (.signal, .coordinator):
+            // Decisions are updates of a signal; signals are raised by the rules, never by hand.
+            return action == .read || action == .update
+        case (.signal, .leader), (.signal, .teacher), (.signal, .youthworker):
+            return action == .read
+        case (.signal, _):
             return false
         }
     }

@@ -26,7 +26,10 @@ public enum Catalogue {
     private static let dutch = entries.mapValues(\.nl)
     private static let english = entries.mapValues(\.en)
 
-    public static let entries: [String: Entry] = [
+    /// Every entry: the foundation's and each capability's own list (their keys never overlap; a test checks).
+    public static let entries: [String: Entry] = foundationEntries.merging(signalEntries) { first, _ in first }
+
+    static let foundationEntries: [String: Entry] = [
         // Layout and navigation
         "app_name": .init(nl: "Samen", en: "Samen"),
         "app_tagline": .init(nl: "School en jeugdhulp, één systeem van ondersteuning", en: "School and youth care, one system of support"),

@@ -111,6 +111,48 @@ struct AuthorizationMatrixTests {
             inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/staff", path: "/api/v1/staff", inScope: "200 200 200 200 200 200 200", anonymous: 401),
         Row(route: "GET /api/v1/organisations", path: "/api/v1/organisations", inScope: "200 403 200 200 200 200 403", anonymous: 401),
+        // Incidents, recognitions, labels, signals (pages)
+        Row(route: "GET /incidents", path: "/incidents", inScope: "200 403 200 200 200 200 403", anonymous: 303),
+        Row(route: "GET /incidents/new", path: "/incidents/new", inScope: "200 403 403 200 200 403 403", anonymous: 303),
+        Row(route: "POST /incidents/new", path: "/incidents/new", body: .form, inScope: "400 403 403 400 400 403 403", anonymous: 303),
+        Row(route: "GET /incidents/:incident", path: "/incidents/{incident}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /incidents/:incident/edit", path: "/incidents/{incident}/edit",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 404 403 403", anonymous: 303),
+        Row(route: "POST /incidents/:incident/edit", path: "/incidents/{incident}/edit", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 404 403 403", anonymous: 303),
+        Row(route: "POST /incidents/:incident/status", path: "/incidents/{incident}/status", body: .form,
+            inScope: "400 403 403 400 400 403 403", outOfScope: "400 403 403 404 404 403 403", anonymous: 303),
+        Row(route: "GET /recognitions/new", path: "/recognitions/new", inScope: "200 403 403 200 200 403 403", anonymous: 303),
+        Row(route: "POST /recognitions/new", path: "/recognitions/new", body: .form, inScope: "400 403 403 400 400 403 403", anonymous: 303),
+        Row(route: "GET /schools/:school/labels", path: "/schools/{school}/labels",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/:school/labels", path: "/schools/{school}/labels", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /labels/:label/archive", path: "/labels/{label}/archive", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /signals", path: "/signals", inScope: "200 403 200 200 200 200 403", anonymous: 303),
+        Row(route: "GET /signals/:signal", path: "/signals/{signal}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /signals/:signal/decisions", path: "/signals/{signal}/decisions", body: .form,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        // Incidents, recognitions, labels, signals (API)
+        Row(route: "GET /api/v1/incidents", path: "/api/v1/incidents", inScope: "200 403 200 200 200 200 403", anonymous: 401),
+        Row(route: "POST /api/v1/incidents", path: "/api/v1/incidents", body: .json, inScope: "400 403 403 400 400 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/incidents/:incident", path: "/api/v1/incidents/{incident}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/incidents/:incident/status", path: "/api/v1/incidents/{incident}/status", body: .json,
+            inScope: "400 403 403 400 400 403 403", outOfScope: "400 403 403 404 404 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/labels", path: "/api/v1/schools/{school}/labels",
+            inScope: "200 403 200 200 200 403 403", outOfScope: "200 403 404 404 404 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/recognitions", path: "/api/v1/recognitions?student_id={student}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/recognitions", path: "/api/v1/recognitions", body: .json, inScope: "400 403 403 400 400 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/signals", path: "/api/v1/signals", inScope: "200 403 200 200 200 200 403", anonymous: 401),
+        Row(route: "GET /api/v1/signals/:signal", path: "/api/v1/signals/{signal}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/signals/:signal/decisions", path: "/api/v1/signals/{signal}/decisions", body: .json,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
@@ -120,7 +162,7 @@ struct AuthorizationMatrixTests {
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
     ]
 
-    func resolve(_ path: String, world: TestWorld, inScope: Bool) -> String {
+    func resolve(_ path: String, world: TestWorld, fixtures: SignalFixtures, inScope: Bool) -> String {
         let school = inScope ? world.home.id : world.other.id
         let group = inScope ? world.teacherGroup.id : world.otherGroup.id
         let student = world.student(in: inScope ? world.teacherGroup : world.otherGroup).id
@@ -128,11 +170,14 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{group}", with: group.uuidString)
             .replacingOccurrences(of: "{student}", with: student.uuidString)
             .replacingOccurrences(of: "{account}", with: world.account.id.uuidString)
+            .replacingOccurrences(of: "{incident}", with: (inScope ? fixtures.incident.home : fixtures.incident.other).uuidString)
+            .replacingOccurrences(of: "{signal}", with: (inScope ? fixtures.signal.home : fixtures.signal.other).uuidString)
+            .replacingOccurrences(of: "{label}", with: (inScope ? fixtures.label.home : fixtures.label.other).uuidString)
             .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)
     }
 
-    func send(_ row: Row, client: Client, world: TestWorld, inScope: Bool) async throws -> UInt {
-        let path = resolve(row.path, world: world, inScope: inScope)
+    func send(_ row: Row, client: Client, world: TestWorld, fixtures: SignalFixtures, inScope: Bool) async throws -> UInt {
+        let path = resolve(row.path, world: world, fixtures: fixtures, inScope: inScope)
         let method = HTTPMethod(rawValue: String(row.route.split(separator: " ")[0]))
         switch row.body {
         case .none: return try await client.send(method, path).status.code
@@ -146,6 +191,7 @@ struct AuthorizationMatrixTests {
     @Test("Every route answers every role, in and out of scope, as ACCESS.md says")
     func matrix() async throws {
         try await withSamen { app, world in
+            let fixtures = try await SignalFixtures.make(app, world)
             var clients: [Role: Client] = [:]
             for role in Self.roles { clients[role] = try await Client.login(app, role.rawValue) }
             var failures: [String] = []
@@ -154,13 +200,13 @@ struct AuthorizationMatrixTests {
                     let expected = expectedLine.split(separator: " ").map { UInt($0)! }
                     for (i, role) in Self.roles.enumerated() {
                         let client = row.endsSession ? try await Client.login(app, role.rawValue) : clients[role]!
-                        let status = try await send(row, client: client, world: world, inScope: scopeIndex == 0)
+                        let status = try await send(row, client: client, world: world, fixtures: fixtures, inScope: scopeIndex == 0)
                         if status != expected[i] {
                             failures.append("\(row.route) \(role.rawValue) \(scopeIndex == 0 ? "in" : "out"): \(status), expected \(expected[i])")
                         }
                     }
                 }
-                let anonymous = try await send(row, client: Client(app), world: world, inScope: true)
+                let anonymous = try await send(row, client: Client(app), world: world, fixtures: fixtures, inScope: true)
                 if anonymous != UInt(row.anonymous) { failures.append("\(row.route) anonymous: \(anonymous), expected \(row.anonymous)") }
             }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")

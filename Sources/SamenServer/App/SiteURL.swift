@@ -28,6 +28,18 @@ enum SiteURL: Sendable {
     case accounts
     case accountNew
     case accountEdit(UUID)
+    case incidents
+    case incidentsOfStudent(UUID)
+    case incidentNew(studentID: UUID?)
+    case incident(UUID)
+    case incidentEdit(UUID)
+    case incidentStatus(UUID)
+    case recognitionNew(studentID: UUID?)
+    case labels(UUID)
+    case labelArchive(UUID)
+    case signals(tab: String?)
+    case signal(UUID)
+    case signalDecisions(UUID)
     case stylesheet
 
     var path: String {
@@ -62,6 +74,18 @@ enum SiteURL: Sendable {
         case .accounts: return "/accounts"
         case .accountNew: return "/accounts/new"
         case .accountEdit(let id): return "/accounts/\(id)/edit"
+        case .incidents: return "/incidents"
+        case .incidentsOfStudent(let id): return "/incidents?student=\(id)"
+        case .incidentNew(let student): return "/incidents/new" + (student.map { "?student=\($0)" } ?? "")
+        case .incident(let id): return "/incidents/\(id)"
+        case .incidentEdit(let id): return "/incidents/\(id)/edit"
+        case .incidentStatus(let id): return "/incidents/\(id)/status"
+        case .recognitionNew(let student): return "/recognitions/new" + (student.map { "?student=\($0)" } ?? "")
+        case .labels(let school): return "/schools/\(school)/labels"
+        case .labelArchive(let id): return "/labels/\(id)/archive"
+        case .signals(let tab): return "/signals" + (tab.map { "?tab=\($0)" } ?? "")
+        case .signal(let id): return "/signals/\(id)"
+        case .signalDecisions(let id): return "/signals/\(id)/decisions"
         case .stylesheet: return "/css/samen.css"
         }
     }

@@ -19,4 +19,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PeopleController())
     try app.register(collection: AccountsController())
     try app.register(collection: DirectoryAPIController())
+    try app.register(collection: IncidentController())
+    try app.register(collection: SignalController())
+    try app.register(collection: SignalsAPIController())
 }

@@ -22,6 +22,7 @@ public enum DemoLoader {
             let accounts = try await Account.query(on: db).count()
             if schools > 0 || accounts > 0 { return .skippedExistingData }
             try await store(demo, passwordHash: hash, on: db)
+            try await storeActivity(DemoActivity.generate(for: demo, today: today, seed: seed), demo: demo, today: today, on: db)
             return .loaded(schools: demo.schools.count, students: demo.students.count, accounts: demo.people.count)
         }
     }
@@ -62,5 +63,65 @@ public enum DemoLoader {
                                  rows: demo.guardians.map { [$0.id, $0.name, $0.email, $0.phone] as [any Encodable & Sendable] })
         try await sql.bulkInsert("student_guardians", columns: ["id", "student_id", "guardian_id", "relation"],
                                  rows: demo.links.map { [UUID(), $0.studentID, $0.guardianID, $0.relation] as [any Encodable & Sendable] })
+    }
+
+    /// The schools' label lists, a year and a bit of incidents and
+    /// compliments, the signals the rules raise on them, and the team's
+    /// decisions on some of the oldest (so tiers differ).
+    static func storeActivity(_ activity: DemoActivity, demo: DemoRegion, today: LocalDate, on db: Database) async throws {
+        let sql = db as! any SQLDatabase
+        let labels = LabelService(db: db)
+        var labelID: [UUID: [String: UUID]] = [:]
+        for school in demo.schools {
+            try await labels.addDefaults(schoolID: school.id)
+            for label in try await labels.labels(schoolID: school.id, includeArchived: true, language: .nl) {
+                if let code = label.code { labelID[school.id, default: [:]][label.kind + "." + code] = label.id }
+            }
+        }
+        let now = Date()
+        // Recorded the moment it happened (Dutch winter time is close enough for a demo).
+        func recordedAt(_ date: LocalDate, _ minute: Int) -> Date { Date(timeIntervalSince1970: Double(date.dayNumber * 86_400 + (minute - 60) * 60)) }
+        func label(_ school: UUID, _ kind: LabelKind, _ code: String?) -> UUID? { code.flatMap { labelID[school]?[kind.rawValue + "." + $0] } }
+        try await sql.bulkInsert("incidents", columns: ["id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id",
+                                                       "motivation_id", "action_id", "managed_by", "others_involved", "note", "status", "reporter_id",
+                                                       "created_at", "updated_at"],
+                                 rows: activity.incidents.map { i in
+                                     [i.id, i.schoolID, SchoolYearPeriod.containing(i.date).name, i.date.iso, i.minute, i.date.weekday,
+                                      label(i.schoolID, .behaviour, i.behaviour)!, label(i.schoolID, .location, i.location)!,
+                                      label(i.schoolID, .motivation, i.motivation), label(i.schoolID, .action, i.action),
+                                      i.managedBy.rawValue, i.others.rawValue, i.note, i.status.rawValue, i.reporterID,
+                                      recordedAt(i.date, i.minute), recordedAt(i.date, i.minute)] as [any Encodable & Sendable]
+                                 })
+        try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role"],
+                                 rows: activity.incidents.flatMap { i in i.students.map { [UUID(), i.id, $0.id, $0.role.rawValue] as [any Encodable & Sendable] } })
+        try await sql.bulkInsert("recognitions", columns: ["id", "school_id", "school_year", "student_id", "date", "minute", "weekday", "expectation_id",
+                                                          "note", "staff_id", "created_at"],
+                                 rows: activity.recognitions.map { r in
+                                     [UUID(), r.schoolID, SchoolYearPeriod.containing(r.date).name, r.studentID, r.date.iso, r.minute, r.date.weekday,
+                                      label(r.schoolID, .expectation, r.expectation)!, r.note, r.staffID, now] as [any Encodable & Sendable]
+                                 })
+        let engine = RuleEngine(db: db)
+        for school in demo.schools { try await engine.evaluate(schoolID: school.id, today: today, now: now) }
+        // The team has met on half of the red signals older than two weeks: Tier II, review in six weeks.
+        let coordinators = Dictionary(demo.people.filter { $0.role == .coordinator }.flatMap { p in p.schoolIDs.map { ($0, p.id) } },
+                                      uniquingKeysWith: { a, _ in a })
+        let red = try await sql.raw("""
+            SELECT id, school_id, student_id, fired_on FROM signals
+            WHERE rule = 'incidents_red' AND fired_on <= \(bind: today.adding(days: -14).iso) ORDER BY fired_on, id
+            """).all()
+        for (n, row) in red.enumerated() where n % 2 == 0 {
+            let school = try row.decode(column: "school_id", as: UUID.self)
+            guard let coordinator = coordinators[school], let fired = LocalDate(iso: try row.decode(column: "fired_on", as: String.self)) else { continue }
+            let decided = fired.adding(days: 7)
+            let signalID = try row.decode(column: "id", as: UUID.self)
+            try await sql.insert(into: "decisions")
+                .columns("id", "signal_id", "student_id", "decision", "tier_before", "tier_after", "review_by", "note", "decided_by", "owner_id", "decided_at")
+                .values(SQLBind(UUID()), SQLBind(signalID), SQLBind(try row.decode(column: "student_id", as: UUID.self)),
+                        SQLBind(DecisionKind.intensify.rawValue), SQLBind(1), SQLBind(2), SQLBind(decided.adding(days: 42).iso),
+                        SQLBind("Aanmelden voor Check-In/Check-Out; mentor en jeugdhulp bespreken het plan met ouders."),
+                        SQLBind(coordinator), SQLBind(coordinator), SQLBind(Date(timeIntervalSince1970: Double(decided.dayNumber) * 86_400 + 15 * 3600)))
+                .run()
+            try await sql.update("signals").set("status", to: SQLBind(SignalStatus.decided.rawValue)).where("id", .equal, SQLBind(signalID)).run()
+        }
     }
 }

@@ -40,6 +40,10 @@ struct HomePage: Encodable {
     var organisation: String?
     var searchAction: String?
     var links: [LinkedItem]
+    var incidentHref: String? = nil
+    var recognitionHref: String? = nil
+    /// "What needs me today": counts linking to the worklist.
+    var worklist: [LinkedItem] = []
 }
 
 struct SchoolsPage: Encodable {
@@ -127,6 +131,23 @@ struct StudentPage: Encodable {
     var guardianValues: [String: String]
     var guardianErrors: [String: String]
     var relations: [Option]
+    var support: StudentSupport?
+}
+
+/// The signals-and-tiers part of a student's page.
+struct StudentSupport: Encodable {
+    var tier: Int
+    var tierLabel: String
+    var band: String
+    var bandKey: String
+    var incidentCount: Int
+    var recognitionCount: Int
+    var incidents: [IncidentLine]
+    var recognitions: [LinkedItem]
+    var signals: [SignalLine]
+    var incidentHref: String?
+    var recognitionHref: String?
+    var allIncidentsHref: String?
 }
 
 struct GuardianLine: Encodable {
@@ -198,10 +219,42 @@ struct DirectoryController: RouteCollection {
         if user.role == .youthworker, let account = try await Account.query(on: req.db).filter(\.$id == user.accountID).with(\.$organisation).first() {
             page.organisation = account.organisation?.name
         }
+        if user.viewer.can(.create, .incident) && !user.viewer.schoolIDs.isEmpty {
+            page.incidentHref = SiteURL.incidentNew(studentID: nil).path
+            page.recognitionHref = SiteURL.recognitionNew(studentID: nil).path
+        }
+        page.worklist = try await worklist(req: req, user: user)
         if user.role == .admin {
             page.links = [LinkedItem(label: Catalogue.text("nav_accounts", language), href: SiteURL.accounts.path, detail: "")]
         }
         return try await req.renderPage("app/home", title: "home_title", page: page)
+    }
+
+    /// Counts of what waits for this person: new signals, reviews due, incidents to review, own drafts.
+    func worklist(req: Request, user: CurrentUser) async throws -> [LinkedItem] {
+        guard user.viewer.can(.read, .signal), AccessPolicy.studentScope(user.role) != .consentOrCase else { return [] }
+        let language = req.language
+        var items: [LinkedItem] = []
+        var filter = SignalService.Filter()
+        filter.statuses = [.open]
+        let open = try await req.signals.count(for: user.viewer, filter: filter)
+        items.append(LinkedItem(label: Catalogue.text("home_new_signals", language), href: SiteURL.signals(tab: "open").path, detail: String(open)))
+        filter.statuses = [.decided]
+        filter.reviewDueBy = LocalDate.today().adding(days: 7)
+        let due = try await req.signals.count(for: user.viewer, filter: filter)
+        items.append(LinkedItem(label: Catalogue.text("home_reviews_due", language), href: SiteURL.signals(tab: "due").path, detail: String(due)))
+        if user.viewer.can(.update, .incident) {
+            var incidents = IncidentService.Filter()
+            incidents.status = user.role == .teacher ? .draft : .review
+            incidents.perPage = 1
+            let waiting = try await req.incidents.list(for: user.viewer, filter: incidents, language: language).total
+            if user.role == .teacher {
+                if waiting > 0 { items.append(LinkedItem(label: Catalogue.text("home_own_drafts", language), href: SiteURL.incidents.path + "?status=draft", detail: String(waiting))) }
+            } else {
+                items.append(LinkedItem(label: Catalogue.text("home_incidents_review", language), href: SiteURL.incidents.path + "?status=review", detail: String(waiting)))
+            }
+        }
+        return items
     }
 
     /// The schools a person sees, with group and student counts; for region
@@ -486,8 +539,49 @@ struct DirectoryController: RouteCollection {
             guardianValues: guardianValues, guardianErrors: guardianErrors,
             relations: GuardianFields.relations.map {
                 Option(value: $0, label: Catalogue.text("relation_\($0)", language), selected: (guardianValues["relation"] ?? "guardian") == $0)
-            })
+            },
+            support: try await support(req: req, user: user, student: student))
         return try await req.renderPage("directory/student", title: "student_title", titleArguments: [student.name.display], page: page, status: status)
+    }
+
+    /// Tier, incident band, recent incidents and compliments, and signals: what the team needs on the student's page.
+    func support(req: Request, user: CurrentUser, student: Student) async throws -> StudentSupport? {
+        guard user.viewer.can(.read, .incident) else { return nil }
+        let language = req.language
+        let today = LocalDate.today()
+        let year = SchoolYearPeriod.containing(today)
+        var filter = IncidentService.Filter()
+        filter.studentID = student.id
+        filter.from = year.start
+        filter.to = year.end
+        filter.perPage = 10
+        let incidents = try await req.incidents.list(for: user.viewer, filter: filter, language: language)
+        filter.status = .complete
+        filter.perPage = 1
+        let complete = try await req.incidents.list(for: user.viewer, filter: filter, language: language).total
+        let band = IncidentRules.band(incidents: complete, try await req.rules.thresholds(schoolID: student.$school.id))
+        let recognitions = try await req.incidents.recognitions(studentID: student.id!, language: language, limit: 1000)
+            .filter { $0.date >= year.start.iso }
+        var signalFilter = SignalService.Filter()
+        signalFilter.studentID = student.id
+        let signals = user.viewer.can(.read, .signal) ? try await req.signals.list(for: user.viewer, filter: signalFilter, language: language) : []
+        let tier = try await req.signals.tier(studentID: student.id!)
+        let canRecord = user.viewer.can(.create, .incident) && (user.role == .admin || user.viewer.schoolIDs.contains(student.$school.id))
+        let incidentLines = IncidentController()
+        let signalLines = SignalController()
+        return StudentSupport(
+            tier: tier.rawValue, tierLabel: Catalogue.text("tier_\(tier.rawValue)", language),
+            band: Catalogue.text("band_\(band.rawValue)", language), bandKey: band.rawValue,
+            incidentCount: complete, recognitionCount: recognitions.count,
+            incidents: incidents.items.map { incidentLines.line($0, language) },
+            recognitions: recognitions.prefix(5).map {
+                LinkedItem(label: $0.expectation.text, href: "", detail: (LocalDate(iso: $0.date)?.display(language) ?? $0.date) + " · " + $0.staff
+                           + ($0.note.isEmpty ? "" : " · " + $0.note))
+            },
+            signals: signals.map { signalLines.line($0, today: today, language: language) },
+            incidentHref: canRecord ? SiteURL.incidentNew(studentID: student.id).path : nil,
+            recognitionHref: canRecord ? SiteURL.recognitionNew(studentID: student.id).path : nil,
+            allIncidentsHref: incidents.total > incidents.items.count ? SiteURL.incidentsOfStudent(student.id!).path : nil)
     }
 
     struct GuardianForm: Content { var name: String?; var email: String?; var phone: String?; var relation: String? }

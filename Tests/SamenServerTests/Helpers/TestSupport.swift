@@ -121,3 +121,35 @@ struct Client {
 extension TestingHTTPResponse {
     var text: String { body.string }
 }
+
+/// Records for the signals capability, one in the home school (about a
+/// student of the demo teacher's group, recorded by the coordinator) and
+/// one in the other school: an incident, a signal and a label each.
+struct SignalFixtures {
+    var incident: (home: UUID, other: UUID)
+    var signal: (home: UUID, other: UUID)
+    var label: (home: UUID, other: UUID)
+
+    static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
+        let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
+        let admin = world.demo.people.first { $0.username == "admin" }!.id
+        let today = LocalDate.today()
+        func make(school: UUID, student: UUID, reporter: UUID) async throws -> (UUID, UUID, UUID) {
+            let labels = try await LabelService(db: app.db).labels(schoolID: school, includeArchived: false, language: .nl)
+            let behaviour = labels.first { $0.kind == "behaviour" }!.id, location = labels.first { $0.kind == "location" }!.id
+            let fields = IncidentFields(date: today, time: TimeOfDay(minutes: 600)!, managedBy: .staff, others: .none, note: "")
+            let incident = try await IncidentService(db: app.db).create(
+                IncidentInput(fields: fields, students: [(student, .involved)], behaviourID: behaviour, locationID: location),
+                schoolID: school, reporterID: reporter, status: .complete)
+            _ = try await RuleEngine(db: app.db).raise([(student, RuleFinding(rule: .incidentsRed, date: today, figures: ["6"]))],
+                                                       schoolID: school, now: Date())
+            let sql = app.db as! any SQLDatabase
+            let signal = try await sql.raw("SELECT id FROM signals WHERE student_id = \(bind: student) AND rule = 'incidents_red'")
+                .first(decodingColumn: "id", as: UUID.self)!
+            return (incident, signal, behaviour)
+        }
+        let home = try await make(school: world.home.id, student: world.student(in: world.teacherGroup).id, reporter: coordinator)
+        let other = try await make(school: world.other.id, student: world.student(in: world.otherGroup).id, reporter: admin)
+        return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2))
+    }
+}

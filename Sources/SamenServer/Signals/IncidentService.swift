@@ -1,0 +1,327 @@
+import Fluent
+import Foundation
+import SamenCore
+import SQLKit
+import Vapor
+
+struct LabelRef: Content, Sendable { var id: UUID; var text: String }
+
+struct IncidentStudentJSON: Content, Sendable {
+    var student_id: UUID
+    var name: String
+    var number: String
+    var group: String?
+    var role: String
+}
+
+/// An incident as the API and pages show it.
+struct IncidentJSON: Content, Sendable {
+    var id: UUID
+    var school_id: UUID
+    var school_year: String
+    var date: String
+    var time: String
+    var behaviour: LabelRef
+    var location: LabelRef
+    var motivation: LabelRef?
+    var action: LabelRef?
+    var managed_by: String
+    var others_involved: String
+    var note: String
+    var status: String
+    var reporter_id: UUID
+    var reporter: String
+    var students: [IncidentStudentJSON]
+}
+
+/// What is recorded about an incident, checked and ready to store.
+struct IncidentInput: Sendable {
+    var fields: IncidentFields
+    var students: [(id: UUID, role: IncidentRole)]
+    var behaviourID: UUID?
+    var locationID: UUID?
+    var motivationID: UUID?
+    var actionID: UUID?
+}
+
+/// A recognition as the API and pages show it.
+struct RecognitionJSON: Content, Sendable {
+    var id: UUID
+    var student_id: UUID
+    var student: String
+    var date: String
+    var time: String
+    var expectation: LabelRef
+    var note: String
+    var staff: String
+}
+
+/// Incidents and recognitions: recorded, read and moved through their
+/// workflow, always within the scope of the person asking.
+struct IncidentService {
+    let db: Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    struct Filter {
+        var schoolID: UUID?
+        var studentID: UUID?
+        var status: IncidentStatus?
+        var from: LocalDate?
+        var to: LocalDate?
+        var page = 1
+        var perPage = 50
+    }
+
+    /// The WHERE clause limiting incidents (alias `i`) to a viewer's scope;
+    /// nil when the viewer sees none. A teacher sees what they recorded and
+    /// what involves a student of their own groups.
+    static func scope(_ viewer: Viewer) -> SQLQueryString? {
+        switch AccessPolicy.studentScope(viewer.role) {
+        case .all:
+            return "1 = 1"
+        case .ownSchools:
+            guard !viewer.schoolIDs.isEmpty else { return nil }
+            return "i.school_id IN (\(binds: Array(viewer.schoolIDs)))"
+        case .ownGroups:
+            var clause: SQLQueryString = "(i.reporter_id = \(bind: viewer.accountID)"
+            if !viewer.groupIDs.isEmpty {
+                clause += " OR EXISTS (SELECT 1 FROM incident_students x JOIN students xs ON xs.id = x.student_id WHERE x.incident_id = i.id AND xs.group_id IN (\(binds: Array(viewer.groupIDs))))"
+            }
+            return clause + ")"
+        case .consentOrCase, .none:
+            return nil
+        }
+    }
+
+    /// Incidents within the viewer's scope, newest first.
+    func list(for viewer: Viewer, filter: Filter, language: Language) async throws -> Page<IncidentJSON> {
+        let page = min(max(1, filter.page), 100_000)
+        let perPage = min(max(1, filter.perPage), 500)
+        guard var condition = Self.scope(viewer) else { return Page(items: [], total: 0, page: page, per_page: perPage) }
+        if let school = filter.schoolID { condition += " AND i.school_id = \(bind: school)" }
+        if let status = filter.status { condition += " AND i.status = \(bind: status.rawValue)" }
+        else { condition += " AND i.status <> 'withdrawn'" }
+        if let from = filter.from { condition += " AND i.date >= \(bind: from.iso)" }
+        if let to = filter.to { condition += " AND i.date <= \(bind: to.iso)" }
+        if let student = filter.studentID {
+            condition += " AND EXISTS (SELECT 1 FROM incident_students y WHERE y.incident_id = i.id AND y.student_id = \(bind: student))"
+        }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM incidents i WHERE " + condition).first(decodingColumn: "n", as: Int.self) ?? 0
+        let ids = try await sql.raw("SELECT i.id FROM incidents i WHERE " + condition
+                                    + " ORDER BY i.date DESC, i.minute DESC, i.id LIMIT \(literal: perPage) OFFSET \(literal: (page - 1) * perPage)")
+            .all().map { try $0.decode(column: "id", as: UUID.self) }
+        return Page(items: try await load(ids, language: language), total: total, page: page, per_page: perPage)
+    }
+
+    /// One incident, if the viewer's scope reaches it; 404 otherwise.
+    func incident(_ id: UUID, for viewer: Viewer, language: Language) async throws -> IncidentJSON {
+        guard let scope = Self.scope(viewer),
+              try await sql.raw("SELECT i.id FROM incidents i WHERE i.id = \(bind: id) AND " + scope).first() != nil,
+              let incident = try await load([id], language: language).first else { throw SamenError.notFound }
+        return incident
+    }
+
+    /// Incidents with their labels, reporter and students, in the order of `ids`.
+    func load(_ ids: [UUID], language: Language) async throws -> [IncidentJSON] {
+        guard !ids.isEmpty else { return [] }
+        let text = "text_" + language.rawValue // the label column in the asker's language
+        let rows = try await sql.raw("""
+            SELECT i.id, i.school_id, i.school_year, i.date, i.minute, i.managed_by, i.others_involved, i.note, i.status, i.reporter_id,
+                   b.id AS b_id, b.\(unsafeRaw: text) AS b_text, l.id AS l_id, l.\(unsafeRaw: text) AS l_text,
+                   m.id AS m_id, m.\(unsafeRaw: text) AS m_text, a.id AS a_id, a.\(unsafeRaw: text) AS a_text,
+                   r.first_name, r.particle, r.last_name
+            FROM incidents i
+            JOIN labels b ON b.id = i.behaviour_id
+            JOIN labels l ON l.id = i.location_id
+            LEFT JOIN labels m ON m.id = i.motivation_id
+            LEFT JOIN labels a ON a.id = i.action_id
+            JOIN accounts r ON r.id = i.reporter_id
+            WHERE i.id IN (\(binds: ids))
+            """).all()
+        let studentRows = try await sql.raw("""
+            SELECT x.incident_id, x.role, s.id, s.number, s.first_name, s.particle, s.last_name, g.name AS group_name
+            FROM incident_students x JOIN students s ON s.id = x.student_id LEFT JOIN school_groups g ON g.id = s.group_id
+            WHERE x.incident_id IN (\(binds: ids))
+            """).all()
+        var students: [UUID: [IncidentStudentJSON]] = [:]
+        for row in studentRows {
+            let name = PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
+                                  last: try row.decode(column: "last_name", as: String.self))
+            students[try row.decode(column: "incident_id", as: UUID.self), default: []].append(
+                IncidentStudentJSON(student_id: try row.decode(column: "id", as: UUID.self), name: name.display,
+                                    number: try row.decode(column: "number", as: String.self),
+                                    group: try row.decode(column: "group_name", as: String?.self), role: try row.decode(column: "role", as: String.self)))
+        }
+        func ref(_ row: SQLRow, _ prefix: String) throws -> LabelRef? {
+            guard let id = try row.decode(column: prefix + "_id", as: UUID?.self) else { return nil }
+            return LabelRef(id: id, text: try row.decode(column: prefix + "_text", as: String.self))
+        }
+        var byID: [UUID: IncidentJSON] = [:]
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let reporter = PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
+                                      last: try row.decode(column: "last_name", as: String.self))
+            byID[id] = IncidentJSON(
+                id: id, school_id: try row.decode(column: "school_id", as: UUID.self), school_year: try row.decode(column: "school_year", as: String.self),
+                date: try row.decode(column: "date", as: String.self),
+                time: TimeOfDay(minutes: try row.decode(column: "minute", as: Int.self))?.text ?? "",
+                behaviour: try ref(row, "b")!, location: try ref(row, "l")!, motivation: try ref(row, "m"), action: try ref(row, "a"),
+                managed_by: try row.decode(column: "managed_by", as: String.self), others_involved: try row.decode(column: "others_involved", as: String.self),
+                note: try row.decode(column: "note", as: String.self), status: try row.decode(column: "status", as: String.self),
+                reporter_id: try row.decode(column: "reporter_id", as: UUID.self), reporter: reporter.display,
+                students: (students[id] ?? []).sorted { ($0.role == "involved" ? 0 : 1, $0.name) < ($1.role == "involved" ? 0 : 1, $1.name) })
+        }
+        return ids.compactMap { byID[$0] }
+    }
+
+    // MARK: Recording
+
+    /// The school of the students named, checked: every student exists, is
+    /// still enrolled on the incident's date, and all share one school.
+    func checkStudents(_ ids: [UUID], on date: LocalDate?, schoolID expected: UUID?) async throws -> UUID {
+        guard !ids.isEmpty else { throw SamenError.invalid("incident_student_required", field: "students") }
+        guard ids.count <= IncidentFields.maxStudents else {
+            throw SamenError.invalid("incident_too_many_students", field: "students", [String(IncidentFields.maxStudents)])
+        }
+        guard Set(ids).count == ids.count else { throw SamenError.invalid("incident_student_twice", field: "students") }
+        let rows = try await sql.select().columns("id", "school_id", "left_on").from("students").where("id", .in, SQLBind.group(ids)).all()
+        guard rows.count == ids.count else { throw SamenError.invalid("incident_student_unknown", field: "students") }
+        let schools = Set(try rows.map { try $0.decode(column: "school_id", as: UUID.self) })
+        guard schools.count == 1, let school = schools.first, expected == nil || expected == school else {
+            throw SamenError.invalid("incident_students_one_school", field: "students")
+        }
+        for row in rows {
+            if let left = try row.decode(column: "left_on", as: String?.self), let date, left < date.iso {
+                throw SamenError.invalid("incident_student_left", field: "students")
+            }
+        }
+        return school
+    }
+
+    /// Stores a new incident with its students; returns its id.
+    func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus, now: Date = Date()) async throws -> UUID {
+        try await check(input, schoolID: schoolID, current: [])
+        let id = UUID()
+        let f = input.fields
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.insert(into: "incidents")
+                .columns("id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id", "motivation_id", "action_id",
+                         "managed_by", "others_involved", "note", "status", "reporter_id", "created_at", "updated_at")
+                .values(SQLBind(id), SQLBind(schoolID), SQLBind(SchoolYearPeriod.containing(f.date).name), SQLBind(f.date.iso), SQLBind(f.time.minutes),
+                        SQLBind(f.date.weekday), SQLBind(input.behaviourID!), SQLBind(input.locationID!), SQLBind(input.motivationID),
+                        SQLBind(input.actionID), SQLBind(f.managedBy.rawValue), SQLBind(f.others.rawValue), SQLBind(f.note),
+                        SQLBind(status.rawValue), SQLBind(reporterID), SQLBind(now), SQLBind(now))
+                .run()
+            try await Self.insertStudents(input.students, incident: id, on: sql)
+        }
+        return id
+    }
+
+    static func insertStudents(_ students: [(id: UUID, role: IncidentRole)], incident: UUID, on sql: any SQLDatabase) async throws {
+        let insert = sql.insert(into: "incident_students").columns("id", "incident_id", "student_id", "role")
+        for student in students { insert.values(SQLBind(UUID()), SQLBind(incident), SQLBind(student.id), SQLBind(student.role.rawValue)) }
+        try await insert.run()
+    }
+
+    func check(_ input: IncidentInput, schoolID: UUID, current: Set<UUID>) async throws {
+        guard input.behaviourID != nil else { throw SamenError.invalid("import_required", field: "behaviour_id") }
+        guard input.locationID != nil else { throw SamenError.invalid("import_required", field: "location_id") }
+        try await LabelService(db: db).check([("behaviour_id", .behaviour, input.behaviourID), ("location_id", .location, input.locationID),
+                                              ("motivation_id", .motivation, input.motivationID), ("action_id", .action, input.actionID)],
+                                             schoolID: schoolID, keeping: current)
+    }
+
+    /// Replaces an incident's fields and students (the school stays).
+    func update(_ id: UUID, _ input: IncidentInput, schoolID: UUID, current: IncidentJSON, now: Date = Date()) async throws {
+        let currentLabels = Set([current.behaviour.id, current.location.id, current.motivation?.id, current.action?.id].compactMap { $0 })
+        try await check(input, schoolID: schoolID, current: currentLabels)
+        let f = input.fields
+        try await db.transaction { db in
+            let sql = db as! any SQLDatabase
+            try await sql.update("incidents")
+                .set("school_year", to: SQLBind(SchoolYearPeriod.containing(f.date).name)).set("date", to: SQLBind(f.date.iso))
+                .set("minute", to: SQLBind(f.time.minutes)).set("weekday", to: SQLBind(f.date.weekday))
+                .set("behaviour_id", to: SQLBind(input.behaviourID!)).set("location_id", to: SQLBind(input.locationID!))
+                .set("motivation_id", to: SQLBind(input.motivationID)).set("action_id", to: SQLBind(input.actionID))
+                .set("managed_by", to: SQLBind(f.managedBy.rawValue)).set("others_involved", to: SQLBind(f.others.rawValue))
+                .set("note", to: SQLBind(f.note)).set("updated_at", to: SQLBind(now))
+                .where("id", .equal, SQLBind(id)).run()
+            try await sql.delete(from: "incident_students").where("incident_id", .equal, SQLBind(id)).run()
+            try await Self.insertStudents(input.students, incident: id, on: sql)
+        }
+    }
+
+    /// Moves an incident to `status` if the workflow lets this person; 403 otherwise.
+    func move(_ incident: IncidentJSON, to status: IncidentStatus, by user: CurrentUser, now: Date = Date()) async throws {
+        guard let from = IncidentStatus(rawValue: incident.status) else { throw SamenError.notFound }
+        guard from != status else { return }
+        guard IncidentWorkflow.allows(user.role, isReporter: incident.reporter_id == user.accountID, from: from, to: status) else {
+            throw SamenError(status: .forbidden, key: "incident_move_forbidden")
+        }
+        try await sql.update("incidents").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(now))
+            .where("id", .equal, SQLBind(incident.id)).where("status", .equal, SQLBind(from.rawValue)).run()
+    }
+
+    /// The location this person picked most often in their last 20 incidents: the quick form's default.
+    func usualLocation(of reporter: UUID, schoolID: UUID) async throws -> UUID? {
+        try await sql.raw("""
+            SELECT location_id, COUNT(*) AS n FROM (SELECT location_id FROM incidents WHERE reporter_id = \(bind: reporter) AND school_id = \(bind: schoolID)
+            ORDER BY created_at DESC LIMIT 20) recent GROUP BY location_id ORDER BY n DESC LIMIT 1
+            """).first(decodingColumn: "location_id", as: UUID.self)
+    }
+
+    // MARK: Recognitions
+
+    func createRecognition(studentID: UUID, schoolID: UUID, date: LocalDate, time: TimeOfDay, expectationID: UUID, note: String,
+                           staffID: UUID, now: Date = Date()) async throws -> UUID {
+        try await LabelService(db: db).check([("expectation_id", .expectation, expectationID)], schoolID: schoolID)
+        let id = UUID()
+        try await sql.insert(into: "recognitions")
+            .columns("id", "school_id", "school_year", "student_id", "date", "minute", "weekday", "expectation_id", "note", "staff_id", "created_at")
+            .values(SQLBind(id), SQLBind(schoolID), SQLBind(SchoolYearPeriod.containing(date).name), SQLBind(studentID), SQLBind(date.iso),
+                    SQLBind(time.minutes), SQLBind(date.weekday), SQLBind(expectationID), SQLBind(note), SQLBind(staffID), SQLBind(now))
+            .run()
+        return id
+    }
+
+    /// A student's recognitions, newest first.
+    func recognitions(studentID: UUID, language: Language, limit: Int = 50) async throws -> [RecognitionJSON] {
+        let text = "text_" + language.rawValue // the label column in the asker's language
+        return try await sql.raw("""
+            SELECT r.id, r.student_id, r.date, r.minute, r.note, e.id AS e_id, e.\(unsafeRaw: text) AS e_text,
+                   s.first_name, s.particle, s.last_name, a.first_name AS a_first, a.particle AS a_particle, a.last_name AS a_last
+            FROM recognitions r JOIN labels e ON e.id = r.expectation_id JOIN students s ON s.id = r.student_id JOIN accounts a ON a.id = r.staff_id
+            WHERE r.student_id = \(bind: studentID) ORDER BY r.date DESC, r.minute DESC LIMIT \(literal: limit)
+            """).all().map { row in
+            RecognitionJSON(id: try row.decode(column: "id", as: UUID.self), student_id: try row.decode(column: "student_id", as: UUID.self),
+                            student: PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
+                                                last: try row.decode(column: "last_name", as: String.self)).display,
+                            date: try row.decode(column: "date", as: String.self),
+                            time: TimeOfDay(minutes: try row.decode(column: "minute", as: Int.self))?.text ?? "",
+                            expectation: LabelRef(id: try row.decode(column: "e_id", as: UUID.self), text: try row.decode(column: "e_text", as: String.self)),
+                            note: try row.decode(column: "note", as: String.self),
+                            staff: PersonName(first: try row.decode(column: "a_first", as: String.self), particle: try row.decode(column: "a_particle", as: String.self),
+                                              last: try row.decode(column: "a_last", as: String.self)).display)
+        }
+    }
+
+    /// Students a person may record about in a school, as "Name (group, number)" choices for the quick form.
+    func pickable(schoolID: UUID) async throws -> [(id: UUID, label: String, number: String)] {
+        try await sql.raw("""
+            SELECT s.id, s.number, s.first_name, s.particle, s.last_name, g.name AS group_name
+            FROM students s LEFT JOIN school_groups g ON g.id = s.group_id
+            WHERE s.school_id = \(bind: schoolID) AND s.left_on IS NULL ORDER BY s.sort_name, s.number
+            """).all().map { row in
+            let name = PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
+                                  last: try row.decode(column: "last_name", as: String.self))
+            let number = try row.decode(column: "number", as: String.self)
+            let group = try row.decode(column: "group_name", as: String?.self)
+            return (try row.decode(column: "id", as: UUID.self), "\(name.display) (\(group.map { $0 + ", " } ?? "")\(number))", number)
+        }
+    }
+}
+
+extension Request {
+    var incidents: IncidentService { IncidentService(db: db) }
+}

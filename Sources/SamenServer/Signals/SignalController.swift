@@ -1,0 +1,193 @@
+import Fluent
+import Foundation
+import SamenCore
+import Vapor
+
+struct SignalLine: Encodable {
+    var href: String
+    var student: String
+    var group: String
+    var message: String
+    var firedOn: String
+    var waiting: String
+    var tier: Int
+    var status: String
+    var reviewBy: String
+    var overdue: Bool
+}
+
+struct SignalsPage: Encodable {
+    var tabs: [NavItem]
+    var signals: [SignalLine]
+    var emptyText: String
+}
+
+struct DecisionLine: Encodable {
+    var decision: String
+    var tiers: String
+    var reviewBy: String
+    var note: String
+    var by: String
+    var owner: String
+    var at: String
+}
+
+struct SignalPage: Encodable {
+    var student: String
+    var studentHref: String?
+    var group: String
+    var message: String
+    var firedOn: String
+    var dueBy: String?
+    var status: String
+    var tier: Int
+    var tierLabel: String
+    var band: String
+    var bandKey: String
+    var incidentCount: Int
+    var recognitionCount: Int
+    var incidents: [IncidentLine]
+    var decisions: [DecisionLine]
+    var decisionAction: String?
+    var kinds: [Option]
+    var tiers: [Option]
+    var owners: [Option]
+    var values: [String: String]
+    var errors: [String: String]
+}
+
+/// The coordinator's worklist of signals and the page where the team records a decision.
+struct SignalController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("signals", use: list)
+        routes.get("signals", ":signal", use: show)
+        routes.post("signals", ":signal", "decisions", use: decide)
+    }
+
+    enum Tab: String, CaseIterable { case open, due, decided, closed }
+
+    func list(req: Request) async throws -> Response {
+        let user = try req.require(.read, .signal)
+        let language = req.language
+        let tab = (try? req.query.get(String.self, at: "tab")).flatMap(Tab.init(rawValue:)) ?? .open
+        let today = LocalDate.today()
+        var filter = SignalService.Filter()
+        switch tab {
+        case .open: filter.statuses = [.open]
+        case .due: filter.statuses = [.decided]; filter.reviewDueBy = today.adding(days: 7)
+        case .decided: filter.statuses = [.decided]
+        case .closed: filter.statuses = [.closed]
+        }
+        let signals = try await req.signals.list(for: user.viewer, filter: filter, language: language)
+        let page = SignalsPage(
+            tabs: Tab.allCases.map { NavItem(label: Catalogue.text("signals_tab_\($0.rawValue)", language), href: SiteURL.signals(tab: $0.rawValue).path,
+                                             current: $0 == tab) },
+            signals: signals.map { line($0, today: today, language: language) },
+            emptyText: Catalogue.text("signals_empty_\(tab.rawValue)", language))
+        return try await req.renderPage("signals/signals", title: "signals_title", page: page)
+    }
+
+    func line(_ signal: SignalJSON, today: LocalDate, language: Language) -> SignalLine {
+        let fired = LocalDate(iso: signal.fired_on)
+        let review = signal.review_by.flatMap(LocalDate.init(iso:))
+        return SignalLine(href: SiteURL.signal(signal.id).path, student: signal.student, group: signal.group ?? "",
+                          message: signal.message, firedOn: fired?.display(language) ?? signal.fired_on,
+                          waiting: fired.map { Catalogue.text("signals_days", language, [String(max(0, today.dayNumber - $0.dayNumber))]) } ?? "",
+                          tier: signal.tier, status: Catalogue.text("signal_status_\(signal.status)", language),
+                          reviewBy: review?.display(language) ?? "", overdue: review.map { $0 < today } ?? false)
+    }
+
+    func signalID(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("signal", as: UUID.self) else { throw SamenError.notFound }
+        return id
+    }
+
+    func show(req: Request) async throws -> Response {
+        try await render(req: req, values: [:], errors: [:], status: .ok)
+    }
+
+    func render(req: Request, values: [String: String], errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
+        let user = try req.require(.read, .signal)
+        let language = req.language
+        let signal = try await req.signals.signal(try signalID(req), for: user.viewer, language: language)
+        let year = SchoolYearPeriod.containing(LocalDate(iso: signal.fired_on) ?? .today())
+        var filter = IncidentService.Filter()
+        filter.studentID = signal.student_id
+        filter.status = .complete
+        filter.from = year.start
+        filter.to = year.end
+        filter.perPage = 100
+        let incidents = try await req.incidents.list(for: Viewer(accountID: user.accountID, role: .admin), filter: filter, language: language)
+        let thresholds = try await req.rules.thresholds(schoolID: signal.school_id)
+        let band = IncidentRules.band(incidents: incidents.total, thresholds)
+        let recognitions = try await req.incidents.recognitions(studentID: signal.student_id, language: language, limit: 1000)
+            .filter { $0.date >= year.start.iso && $0.date <= year.end.iso }.count
+        let controller = IncidentController()
+        let canDecide = user.viewer.can(.update, .signal) && signal.status != SignalStatus.closed.rawValue
+        let staff = canDecide ? try await req.directory.groupStaffCandidates(schoolID: signal.school_id, excluding: []) : []
+        var values = values
+        if values.isEmpty {
+            values = ["review_by": LocalDate.today().adding(days: 42).iso, "owner_id": staff.contains { $0.id == user.accountID } ? user.accountID.uuidString : ""]
+        }
+        let current = Tier(rawValue: signal.tier) ?? .one
+        let page = SignalPage(
+            student: signal.student,
+            studentHref: user.viewer.can(.read, .student) ? SiteURL.student(signal.student_id).path : nil,
+            group: signal.group ?? "", message: signal.message,
+            firedOn: LocalDate(iso: signal.fired_on)?.display(language) ?? signal.fired_on,
+            dueBy: signal.due_by.flatMap(LocalDate.init(iso:))?.display(language),
+            status: Catalogue.text("signal_status_\(signal.status)", language),
+            tier: signal.tier, tierLabel: Catalogue.text("tier_\(signal.tier)", language),
+            band: Catalogue.text("band_\(band.rawValue)", language), bandKey: band.rawValue,
+            incidentCount: incidents.total, recognitionCount: recognitions,
+            incidents: incidents.items.map { controller.line($0, language) },
+            decisions: (signal.decisions ?? []).map { d in
+                DecisionLine(decision: Catalogue.text("decision_\(d.decision)", language),
+                             tiers: d.tier_before == d.tier_after ? Catalogue.text("tier_\(d.tier_after)", language)
+                                : Catalogue.text("tier_\(d.tier_before)", language) + " → " + Catalogue.text("tier_\(d.tier_after)", language),
+                             reviewBy: d.review_by.flatMap(LocalDate.init(iso:))?.display(language) ?? "—", note: d.note, by: d.decided_by,
+                             owner: d.owner ?? "—", at: LocalDate.today(now: d.decided_at).display(language))
+            },
+            decisionAction: canDecide ? SiteURL.signalDecisions(signal.id).path : nil,
+            kinds: [Option(value: "", label: Catalogue.text("incident_choose", language), selected: (values["decision"] ?? "").isEmpty)]
+                + DecisionKind.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("decision_\($0.rawValue)", language),
+                                                     selected: values["decision"] == $0.rawValue) },
+            tiers: [Option(value: "", label: Catalogue.text("decision_tier_auto", language, [Catalogue.text("tier_\(current.rawValue)", language)]),
+                           selected: (values["tier_after"] ?? "").isEmpty)]
+                + Tier.allCases.map { Option(value: String($0.rawValue), label: Catalogue.text("tier_\($0.rawValue)", language),
+                                             selected: values["tier_after"] == String($0.rawValue)) },
+            owners: [Option(value: "", label: "—", selected: (values["owner_id"] ?? "").isEmpty)]
+                + staff.map { Option(value: $0.id!.uuidString, label: $0.name.display, selected: values["owner_id"] == $0.id!.uuidString) },
+            values: values, errors: errors)
+        return try await req.renderPage("signals/signal", title: "signal_title", titleArguments: [signal.student], page: page, status: status)
+    }
+
+    struct DecisionForm: Content { var decision: String?; var tier_after: String?; var review_by: String?; var note: String?; var owner_id: String? }
+
+    func decide(req: Request) async throws -> Response {
+        let user = try req.require(.update, .signal)
+        let signal = try await req.signals.signal(try signalID(req), for: user.viewer, language: req.language)
+        guard signal.status != SignalStatus.closed.rawValue else { throw SamenError(status: .conflict, key: "signal_closed") }
+        let form = try req.content.decode(DecisionForm.self)
+        let values = ["decision": form.decision ?? "", "tier_after": form.tier_after ?? "", "review_by": form.review_by ?? "",
+                      "note": form.note ?? "", "owner_id": form.owner_id ?? ""]
+        let validated = DecisionFields.validate(kind: form.decision ?? "", tierAfter: form.tier_after ?? "", reviewBy: form.review_by ?? "",
+                                                note: form.note ?? "", currentTier: Tier(rawValue: signal.tier) ?? .one, today: .today())
+        switch validated {
+        case .failure(let problems):
+            return try await render(req: req, values: values, errors: IncidentController().messages(problems, req.language), status: .badRequest)
+        case .success(let fields):
+            let owner = (form.owner_id ?? "").isEmpty ? nil : UUID(uuidString: form.owner_id!)
+            if !(form.owner_id ?? "").isEmpty && owner == nil {
+                return try await render(req: req, values: values, errors: ["owner_id": Catalogue.text("decision_bad_owner", req.language)], status: .badRequest)
+            }
+            do {
+                _ = try await req.signals.decide(signal, fields, ownerID: owner, by: user)
+            } catch let error as SamenError where error.field != nil {
+                return try await render(req: req, values: values, errors: [error.field!: Catalogue.text(error.key, req.language, error.arguments)],
+                                        status: .badRequest)
+            }
+            return req.redirect(to: SiteURL.signal(signal.id).path)
+        }
+    }
+}

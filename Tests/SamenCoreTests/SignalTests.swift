@@ -1,0 +1,187 @@
+import Foundation
+@testable import SamenCore
+import Testing
+
+@Suite("Incidents, labels, signals and decisions")
+struct SignalTests {
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+
+    @Test("A teacher sends their own draft for review; only the coordinator completes, sends back or withdraws")
+    func workflow() {
+        #expect(IncidentWorkflow.allows(.teacher, isReporter: true, from: .draft, to: .review))
+        #expect(!IncidentWorkflow.allows(.teacher, isReporter: false, from: .draft, to: .review))
+        #expect(!IncidentWorkflow.allows(.teacher, isReporter: true, from: .review, to: .complete))
+        #expect(!IncidentWorkflow.allows(.teacher, isReporter: true, from: .complete, to: .withdrawn))
+        #expect(IncidentWorkflow.allows(.teacher, isReporter: true, from: .review, to: .draft), "a teacher may take back what they sent")
+        #expect(IncidentWorkflow.allows(.coordinator, isReporter: false, from: .review, to: .complete))
+        #expect(IncidentWorkflow.allows(.coordinator, isReporter: false, from: .review, to: .draft))
+        #expect(IncidentWorkflow.allows(.coordinator, isReporter: false, from: .complete, to: .withdrawn))
+        #expect(IncidentWorkflow.allows(.coordinator, isReporter: false, from: .withdrawn, to: .review))
+        #expect(!IncidentWorkflow.allows(.coordinator, isReporter: false, from: .complete, to: .draft))
+        #expect(!IncidentWorkflow.allows(.leader, isReporter: false, from: .review, to: .complete))
+        #expect(IncidentWorkflow.sentStatus(for: .teacher) == .review)
+        #expect(IncidentWorkflow.sentStatus(for: .coordinator) == .complete)
+        #expect(IncidentWorkflow.canEdit(.teacher, isReporter: true, status: .draft))
+        #expect(!IncidentWorkflow.canEdit(.teacher, isReporter: true, status: .review))
+        #expect(!IncidentWorkflow.canEdit(.teacher, isReporter: false, status: .draft))
+        #expect(IncidentWorkflow.canEdit(.coordinator, isReporter: false, status: .complete))
+        #expect(!IncidentWorkflow.canEdit(.coordinator, isReporter: false, status: .withdrawn))
+        #expect(!IncidentWorkflow.canEdit(.leader, isReporter: true, status: .draft))
+    }
+
+    @Test("Times of day: 8:05, 08:05 and 8.05 read; 24:00, 7:5 and words do not")
+    func timeOfDay() {
+        #expect(TimeOfDay(text: "8:05")?.minutes == 485)
+        #expect(TimeOfDay(text: "08:05")?.text == "08:05")
+        #expect(TimeOfDay(text: " 13.45 ")?.minutes == 825)
+        #expect(TimeOfDay(text: "24:00") == nil)
+        #expect(TimeOfDay(text: "7:5") == nil)
+        #expect(TimeOfDay(text: "noon") == nil)
+        #expect(TimeOfDay(text: "12:60") == nil)
+        #expect(TimeOfDay(minutes: 1440) == nil)
+        #expect(TimeOfDay(minutes: 615)?.hour == 10)
+    }
+
+    @Test("An incident's date is not in the future nor before last school year; choices and note length are checked")
+    func incidentFields() {
+        func problems(date: String = "2026-11-20", time: String = "10:15", managed: String = "staff", others: String = "none",
+                      note: String = "") -> [String] {
+            if case .failure(let list) = IncidentFields.validate(date: date, time: time, managedBy: managed, others: others, note: note, today: today) {
+                return list.map { "\($0.field):\($0.key)" }
+            }
+            return []
+        }
+        #expect(problems().isEmpty)
+        #expect(problems(date: "20-11-2026").isEmpty, "Dutch date order reads too")
+        #expect(problems(date: "2026-11-24") == ["date:incident_date_future"])
+        #expect(problems(date: "2025-08-01").isEmpty, "last school year is allowed")
+        #expect(problems(date: "2025-07-31") == ["date:incident_date_old"])
+        #expect(problems(date: "") == ["date:import_required"])
+        #expect(problems(date: "gisteren") == ["date:import_bad_date"])
+        #expect(problems(time: "25:00") == ["time:incident_bad_time"])
+        #expect(problems(managed: "janitor") == ["managed_by:incident_bad_choice"])
+        #expect(problems(others: "aliens") == ["others_involved:incident_bad_choice"])
+        #expect(problems(note: String(repeating: "a", count: 2001)) == ["note:import_too_long"])
+        #expect(problems(date: "x", time: "y").count == 2, "every problem at once")
+        if case .success(let fields) = IncidentFields.validate(date: "2026-11-20", time: "9:00", managedBy: "office", others: "",
+                                                               note: "  Duwde.  ", today: today) {
+            #expect(fields.note == "Duwde.")
+            #expect(fields.others == .none, "an empty choice means none")
+            #expect(fields.managedBy == .office)
+        } else { Issue.record("valid fields rejected") }
+    }
+
+    @Test("Decisions: each kind leads to fitting tiers; a review date is required, not in the past, except to close")
+    func decisions() {
+        func check(_ kind: String, tier: String = "", review: String = "2027-01-10", current: Tier = .one) -> Validated<DecisionFields> {
+            DecisionFields.validate(kind: kind, tierAfter: tier, reviewBy: review, note: "", currentTier: current, today: today)
+        }
+        func fields(_ v: Validated<DecisionFields>) -> DecisionFields? { if case .success(let f) = v { return f }; return nil }
+        func keys(_ v: Validated<DecisionFields>) -> [String] { if case .failure(let p) = v { return p.map(\.key) }; return [] }
+        #expect(fields(check("continue"))?.tierAfter == .one)
+        #expect(fields(check("intensify"))?.tierAfter == nil, "from Tier I intensify must say II or III")
+        #expect(keys(check("intensify")) == ["decision_bad_tier"])
+        #expect(fields(check("intensify", tier: "2"))?.tierAfter == .two)
+        #expect(fields(check("intensify", tier: "3", current: .two))?.tierAfter == .three)
+        #expect(fields(check("intensify", current: .two))?.tierAfter == .three, "one tier left: it follows")
+        #expect(keys(check("intensify", tier: "1", current: .two)) == ["decision_bad_tier"], "intensify never lowers the tier")
+        #expect(fields(check("fade", current: .two))?.tierAfter == .one)
+        #expect(keys(check("fade", tier: "3", current: .two)) == ["decision_bad_tier"])
+        #expect(fields(check("refer", current: .three))?.tierAfter == .three, "referral from Tier III stays at III")
+        #expect(fields(check("close", review: "", current: .two))?.tierAfter == .two, "close keeps the tier unless the team lowers it")
+        #expect(fields(check("close", tier: "1", review: "", current: .two))?.reviewBy == nil)
+        #expect(keys(check("continue", review: "")) == ["decision_review_required"])
+        #expect(keys(check("continue", review: "2026-11-22")) == ["decision_review_past"])
+        #expect(keys(check("")) == ["decision_choose"])
+        #expect(keys(check("pray")) == ["incident_bad_choice"])
+        #expect(DecisionKind.close.signalStatus == .closed)
+        #expect(DecisionKind.fade.signalStatus == .decided)
+    }
+
+    @Test("Labels: Dutch defaults with English, unique codes per list; a school's own label needs Dutch text")
+    func labels() {
+        for kind in LabelKind.allCases {
+            let list = DefaultLabels.of(kind)
+            #expect(list.count >= 4, "\(kind)")
+            #expect(Set(list.map(\.code)).count == list.count, "codes unique in \(kind)")
+            #expect(list.allSatisfy { !$0.nl.isEmpty && !$0.en.isEmpty && $0.nl.count <= LabelFields.maxLength })
+        }
+        #expect(DefaultLabels.of(.location).contains { $0.code == "classroom" }, "the quick form's fallback location")
+        if case .success(let own) = LabelFields.validate(kind: "location", nl: " Technieklokaal ", en: "") {
+            #expect(own.nl == "Technieklokaal" && own.en == "Technieklokaal", "without English the Dutch shows in both")
+        } else { Issue.record("valid label rejected") }
+        if case .failure(let problems) = LabelFields.validate(kind: "colour", nl: "", en: String(repeating: "x", count: 81)) {
+            #expect(problems.map(\.field) == ["kind", "text_nl", "text_en"])
+        } else { Issue.record("invalid label accepted") }
+    }
+
+    @Test("A signal's period: the school year for incident rules, the month for absence and point cards")
+    func periods() {
+        let date = LocalDate(year: 2026, month: 9, day: 15)!
+        #expect(RuleFinding(rule: .incidentsYellow, date: date, figures: []).period == "2026-2027")
+        #expect(RuleFinding(rule: .earlyWarning, date: LocalDate(year: 2027, month: 3, day: 1)!, figures: []).period == "2026-2027")
+        #expect(RuleFinding(rule: .absenceReport, date: date, figures: []).period == "2026-09")
+        let finding = RuleFinding(rule: .earlyWarning, date: date, figures: ["3", "2026-10-31"])
+        #expect(finding.displayFigures(.nl) == ["3", "31-10-2026"])
+        #expect(Catalogue.text(finding.key, .nl, finding.displayFigures(.nl)).contains("31-10-2026"))
+    }
+
+    @Test("Tiers only move by decision kind: intensify up, fade down")
+    func tiers() {
+        #expect(DecisionKind.intensify.allowedTiers(from: .one) == [.two, .three])
+        #expect(DecisionKind.fade.allowedTiers(from: .three) == [.one, .two])
+        #expect(DecisionKind.fade.allowedTiers(from: .one) == [.one])
+        #expect(DecisionKind.continue.allowedTiers(from: .two) == [.two])
+        #expect(Tier.three.colour == "red" && Tier.one.colour == "green")
+    }
+
+    @Test("Access: teachers record incidents and read signals; only coordinators decide; the region and researchers see neither")
+    func access() {
+        #expect(AccessPolicy.allows(.teacher, .create, .incident))
+        #expect(!AccessPolicy.allows(.teacher, .archive, .incident))
+        #expect(AccessPolicy.allows(.coordinator, .archive, .incident))
+        #expect(!AccessPolicy.allows(.leader, .create, .incident))
+        #expect(AccessPolicy.allows(.leader, .read, .signal))
+        #expect(AccessPolicy.allows(.coordinator, .update, .signal))
+        #expect(!AccessPolicy.allows(.admin, .update, .signal), "the administrator reads signals but the team decides")
+        #expect(!AccessPolicy.allows(.teacher, .update, .signal))
+        for role in [Role.region, .researcher] {
+            #expect(!AccessPolicy.allows(role, .read, .incident))
+            #expect(!AccessPolicy.allows(role, .read, .signal))
+            #expect(!AccessPolicy.allows(role, .read, .labels))
+        }
+        #expect(AccessPolicy.allows(.coordinator, .update, .labels))
+        #expect(!AccessPolicy.allows(.teacher, .update, .labels))
+    }
+
+    @Test("Demo activity: deterministic, more incidents in VO than PO, peaks at breaks and on Mondays, a few students with many")
+    func demoActivity() {
+        let demo = DemoRegion.generate(seed: 2026, size: .full, schoolYear: .containing(today))
+        let a = DemoActivity.generate(for: demo, today: today)
+        let b = DemoActivity.generate(for: demo, today: today)
+        #expect(a.incidents.map(\.id) == b.incidents.map(\.id))
+        #expect(a.incidents.count > 1000)
+        #expect(a.incidents.allSatisfy { $0.date <= today && DemoActivity.isSchoolDay($0.date) })
+        let typeOf = Dictionary(uniqueKeysWithValues: demo.schools.map { ($0.id, $0.type) })
+        let students = Dictionary(grouping: demo.students, by: { typeOf[$0.schoolID]! }).mapValues(\.count)
+        let incidents = Dictionary(grouping: a.incidents, by: { typeOf[$0.schoolID]! }).mapValues(\.count)
+        let perStudent = { (t: SchoolType) in Double(incidents[t] ?? 0) / Double(students[t] ?? 1) }
+        #expect(perStudent(.vo) > 1.8 * perStudent(.po))
+        let weekdays = Dictionary(grouping: a.incidents, by: { $0.date.weekday }).mapValues(\.count)
+        #expect(weekdays[1]! > weekdays[5]!, "Mondays more than Fridays")
+        let breaks = a.incidents.filter { (600...630).contains($0.minute) || (720...765).contains($0.minute) }.count
+        #expect(Double(breaks) / Double(a.incidents.count) > 0.25, "a quarter or more in 75 minutes of breaks")
+        var perStudentCount: [UUID: Int] = [:]
+        for incident in a.incidents { for s in incident.students { perStudentCount[s.id, default: 0] += 1 } }
+        let many = perStudentCount.values.filter { $0 >= 6 }.count
+        #expect(many > 0 && many < demo.students.count / 10, "a few students, not many, with six or more")
+        #expect(a.recognitions.count > 2 * a.incidents.count, "compliments outnumber incidents")
+        let fighting = a.incidents.filter { $0.behaviour == "fighting" }
+        #expect(fighting.contains { $0.students.count == 2 }, "a fight usually has two students")
+    }
+
+    @Test("The foundation's and the signals' catalogue keys do not overlap")
+    func catalogueParts() {
+        #expect(Set(Catalogue.foundationEntries.keys).isDisjoint(with: Catalogue.signalEntries.keys))
+    }
+}
