@@ -2,9 +2,11 @@
 import os
 import random
 import tempfile
+import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from conftest import BASE, login, navigates
 
@@ -82,3 +84,52 @@ def test_coordinator_imports_a_student_list(browser):
     os.unlink(path)
     browser.get(BASE + "/students?q=" + number)
     assert "Veen, Lieke van der" in browser.page_source
+
+
+def test_teacher_records_an_incident_on_a_phone(phone):
+    """The quick form: pick the student, the behaviour, send. Three steps, one screen."""
+    login(phone, "teacher")
+    navigates(phone, phone.find_element(By.ID, "quick-incident").click)
+    assert phone.find_element(By.TAG_NAME, "h1").text == "Incident vastleggen"
+    # The choices the phone offers while typing: every student of the school, "Name (group, number)".
+    choices = [o.get_attribute("value") for o in phone.find_elements(By.CSS_SELECTOR, "#student-choices option")]
+    pick = next(c for c in choices if " (7a, " in c)
+    name = pick.split(" (7a, ")[0]
+    start = time.monotonic()
+    phone.find_element(By.ID, "student_1").send_keys(pick)
+    Select(phone.find_element(By.ID, "behaviour_id")).select_by_visible_text("Verstoren van de les")
+    # Date, time and place are filled in already.
+    assert phone.find_element(By.ID, "date").get_attribute("value")
+    assert phone.find_element(By.ID, "time").get_attribute("value")
+    assert Select(phone.find_element(By.ID, "location_id")).first_selected_option.get_attribute("value")
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= phone.execute_script("return window.innerWidth") + 1
+    navigates(phone, phone.find_element(By.ID, "send").click)
+    assert time.monotonic() - start < 30
+    assert "Het incident is vastgelegd." in phone.page_source
+    assert "Ter beoordeling" in phone.page_source
+    assert name in phone.find_element(By.CSS_SELECTOR, "dl.facts").text
+
+
+def test_coordinator_opens_a_signal_and_records_a_decision(browser):
+    login(browser, "coordinator")
+    worklist = browser.find_element(By.CSS_SELECTOR, "section.worklist")
+    navigates(browser, worklist.find_element(By.PARTIAL_LINK_TEXT, "nieuwe signalen").click)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Signalen"
+    rows = browser.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert rows, "the demo has open signals"
+    student = rows[0].find_element(By.TAG_NAME, "a").text
+    navigates(browser, rows[0].find_element(By.TAG_NAME, "a").click)
+    # The data in view: the rule's finding, the incidents it fired on.
+    assert browser.find_element(By.CSS_SELECTOR, ".signal-message").text
+    assert browser.find_elements(By.XPATH, "//h2[text()='De gegevens']/following-sibling::div[1]//tbody/tr")
+    card = browser.find_element(By.CSS_SELECTOR, ".signal-card").text
+    higher = "Niveau III (individueel)" if "Niveau II " in card or "Niveau III" in card else "Niveau II (kleine groep)"
+    Select(browser.find_element(By.ID, "decision")).select_by_visible_text("Intensiveren")
+    Select(browser.find_element(By.ID, "tier_after")).select_by_visible_text(higher)
+    browser.find_element(By.ID, "note").send_keys("Aanmelden voor Check-In/Check-Out.")
+    navigates(browser, browser.find_element(By.ID, "record-decision").click)
+    decisions = browser.find_element(By.XPATH, "//h2[text()='Besluiten']/following-sibling::div[1]").text
+    assert "Intensiveren" in decisions and "Aanmelden voor Check-In/Check-Out." in decisions
+    assert higher in browser.find_element(By.CSS_SELECTOR, ".signal-card").text
+    assert student in browser.find_element(By.TAG_NAME, "h1").text

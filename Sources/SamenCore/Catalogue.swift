@@ -274,7 +274,7 @@ public enum Catalogue {
         // Decision rules: what fired, on which data
         "rule_incidents_yellow": .init(nl: "%1 incidenten dit schooljaar: geel (2–5). Bespreek of extra ondersteuning nodig is.", en: "%1 incidents this school year: yellow (2–5). Discuss whether extra support is needed."),
         "rule_incidents_red": .init(nl: "%1 incidenten dit schooljaar: rood (6 of meer). Bespreek individuele ondersteuning.", en: "%1 incidents this school year: red (6 or more). Discuss individual support."),
-        "rule_early_warning": .init(nl: "%1 incidenten vóór %2: overweeg Tier II.", en: "%1 incidents before %2: consider Tier II."),
+        "rule_early_warning": .init(nl: "%1 incidenten vóór %2: overweeg ondersteuning op niveau II.", en: "%1 incidents before %2: consider Tier II."),
         "rule_point_card_review": .init(nl: "Kaartscore %1 weken onder het doel (laatste week %2%): bespreek in het team.", en: "Point-card score below goal for %1 weeks (last week %2%): review in the team."),
         "rule_point_card_fading": .init(nl: "Kaartscore %1 weken op het doel (laatste week %2%): start met afbouwen.", en: "Point-card score at goal for %1 weeks (last week %2%): start fading."),
         "rule_screening_at_risk": .init(nl: "Screening %1: score %2 valt in de band '%3'. Het team volgt dit op.", en: "Screening %1: score %2 is in the band '%3'. The team follows up."),
