@@ -22,6 +22,8 @@ public enum Resource: String, CaseIterable, Sendable {
     case labels
     /// Signals raised by the decision rules, and the team's decisions on them.
     case signal
+    /// Absence records and the thuiszitter register.
+    case absence
 }
 
 /// How far a person's view of students reaches.
@@ -97,6 +99,12 @@ public enum AccessPolicy {
         case (.signal, .leader), (.signal, .teacher), (.signal, .youthworker):
             return action == .read
         case (.signal, _):
+            return false
+        case (.absence, .coordinator):
+            return true
+        case (.absence, .leader), (.absence, .teacher), (.absence, .youthworker):
+            return action == .read
+        case (.absence, _):
             return false
         }
     }

@@ -283,14 +283,17 @@ public struct AbsenceRecord: Sendable, Equatable {
 public enum AbsenceRules {
     /// The first day on which the unauthorised hours of the preceding
     /// window (28 days, that day included) reach the threshold, with the
-    /// report due 5 school days later. One finding per crossing: after a
-    /// report the count starts again after that day.
+    /// report due 5 school days later. After a report the count starts again
+    /// after that day, and the next report comes no sooner than a whole
+    /// window later: a student who stays away is reported once every four
+    /// weeks (the attendance officer follows up the first), not every few days.
     public static func reportFindings(_ records: [AbsenceRecord], calendar: SchoolCalendar = .init(),
                                       _ t: DecisionThresholds = .init()) -> [RuleFinding] {
         let unauthorised = records.filter { !$0.authorised && $0.hours > 0 }.sorted { $0.date < $1.date }
         var findings: [RuleFinding] = []
         var countFrom = Int.min
-        for record in unauthorised where record.date.dayNumber > countFrom {
+        var nextAllowed = Int.min
+        for record in unauthorised where record.date.dayNumber > countFrom && record.date.dayNumber >= nextAllowed {
             let windowStart = max(record.date.dayNumber - t.absenceWindowDays + 1, countFrom + 1)
             let hours = unauthorised.filter { $0.date.dayNumber >= windowStart && $0.date.dayNumber <= record.date.dayNumber }
                 .reduce(0) { $0 + $1.hours }
@@ -299,6 +302,7 @@ public enum AbsenceRules {
                                             figures: [hoursText(hours), String(t.absenceWindowDays)],
                                             dueBy: calendar.schoolDays(after: record.date, t.reportWithinSchoolDays)))
                 countFrom = record.date.dayNumber
+                nextAllowed = record.date.dayNumber + t.absenceWindowDays
             }
         }
         return findings

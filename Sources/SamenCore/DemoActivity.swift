@@ -33,8 +33,18 @@ public struct DemoActivity: Sendable {
         public var note: String
     }
 
+    public struct Absence: Sendable {
+        public var schoolID: UUID
+        public var studentID: UUID
+        public var date: LocalDate
+        public var hours: Double
+        public var authorised: Bool
+        public var reason: String
+    }
+
     public var incidents: [Incident] = []
     public var recognitions: [Recognition] = []
+    public var absences: [Absence] = []
 
     /// Whether the demo schools are open on a date: weekdays outside the
     /// usual Dutch holidays (summer, autumn, Christmas, spring, May).
@@ -137,7 +147,74 @@ public struct DemoActivity: Sendable {
             }
         }
         activity.incidents.sort { ($0.date, $0.minute) < ($1.date, $1.minute) }
+        activity.addAbsence(demo, periods: periods, typeOf: typeOf, today: today, rng: &rng)
         return activity
+    }
+
+    /// Illness (authorised, a day or three), appointments, some truancy in
+    /// secondary schools (a few students pass 16 hours in four weeks), and a
+    /// few thuiszitters: one at the demo coordinator's school, one in SO and
+    /// one in VSO, each away every school day for the last six weeks. One more
+    /// student is away as long but with an exemption: no thuiszitter.
+    mutating func addAbsence(_ demo: DemoRegion, periods: [[LocalDate]], typeOf: [UUID: SchoolType], today: LocalDate,
+                             rng: inout SeededGenerator) {
+        let year = SchoolYearPeriod.containing(today)
+        let dayHours = { (type: SchoolType) -> Double in type == .po || type == .so ? 5.5 : 6 }
+        for student in demo.students {
+            let type = typeOf[student.schoolID] ?? .po
+            for dates in periods where !dates.isEmpty {
+                let eligible = dates.filter { $0 >= student.enrolled }
+                guard !eligible.isEmpty else { continue }
+                let share = Double(dates.count) / 190
+                for _ in 0..<DemoActivity.poisson(2.2 * share, &rng) {
+                    let start = eligible.randomElement(using: &rng)!
+                    let length = Int.random(in: 1...3, using: &rng)
+                    for day in eligible.filter({ $0 >= start }).prefix(length) {
+                        absences.append(Absence(schoolID: student.schoolID, studentID: student.id, date: day, hours: dayHours(type), authorised: true, reason: "ZIEK"))
+                    }
+                }
+                for _ in 0..<DemoActivity.poisson(1.0 * share, &rng) {
+                    absences.append(Absence(schoolID: student.schoolID, studentID: student.id, date: eligible.randomElement(using: &rng)!,
+                                            hours: 2, authorised: true, reason: "ARTS"))
+                }
+                if [.vo, .mbo, .vso].contains(type), Double.random(in: 0..<1, using: &rng) < 0.15 {
+                    for _ in 0..<DemoActivity.poisson(4 * share, &rng) {
+                        absences.append(Absence(schoolID: student.schoolID, studentID: student.id, date: eligible.randomElement(using: &rng)!,
+                                                hours: Double(Int.random(in: 1...2, using: &rng)), authorised: false,
+                                                reason: Bool.random(using: &rng) ? "SPIJBEL" : "TELAAT"))
+                    }
+                }
+            }
+        }
+        // A few students cross the DUO threshold this school year: four afternoons of 4 hours within three weeks.
+        let current = periods.last ?? []
+        let secondary = demo.students.filter { [.vo, .mbo].contains(typeOf[$0.schoolID] ?? .po) }
+        if current.count > 20 {
+            for student in secondary.shuffled(using: &rng).prefix(6) {
+                let start = Int.random(in: 0..<(current.count - 15), using: &rng)
+                for offset in [0, 3, 7, 12] {
+                    absences.append(Absence(schoolID: student.schoolID, studentID: student.id, date: current[start + offset], hours: 4,
+                                            authorised: false, reason: "SPIJBEL"))
+                }
+            }
+        }
+        // Thuiszitters: every school day of the last six weeks (30 school days), and one exempt.
+        let recent = current.filter { $0 >= year.start && $0 <= today }.suffix(30)
+        guard recent.count >= 20 else { return }
+        func compulsory(_ s: DemoRegion.Student) -> Bool { (6..<17).contains(s.birthDate.age(on: today)) }
+        var chosen: [(DemoRegion.Student, String, Bool)] = []
+        if let home = demo.students.first(where: { $0.schoolID == demo.schools[0].id && compulsory($0) }) { chosen.append((home, "THUIS", false)) }
+        for type in [SchoolType.so, .vso] {
+            if let s = demo.students.first(where: { typeOf[$0.schoolID] == type && compulsory($0) }) { chosen.append((s, "THUIS", false)) }
+        }
+        if let exempt = demo.students.last(where: { typeOf[$0.schoolID] == .so && compulsory($0) }) { chosen.append((exempt, "VRIJSTELLING", true)) }
+        for (student, reason, authorised) in chosen {
+            let hours = dayHours(typeOf[student.schoolID] ?? .po)
+            absences.removeAll { $0.studentID == student.id && recent.contains($0.date) }
+            for day in recent {
+                absences.append(Absence(schoolID: student.schoolID, studentID: student.id, date: day, hours: hours, authorised: authorised, reason: reason))
+            }
+        }
     }
 
     static let behaviours: [(String, Double)] = [("disruption", 30), ("defiance", 20), ("disrespect", 15), ("language", 10), ("bullying", 6),

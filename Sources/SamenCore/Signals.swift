@@ -312,14 +312,19 @@ public struct DecisionFields: Sendable, Equatable {
 extension RuleFinding {
     /// The period a finding belongs to, so a rule fires once per student
     /// per period: the school year for incident and screening rules, the
-    /// month of the date for absence and point cards (a new month's DUO
-    /// report is a new signal).
+    /// month for point cards, the day the threshold was crossed for a DUO
+    /// report (each crossing is a report), and the first day of the stretch
+    /// for a thuiszitter (one signal while it lasts).
     public var period: String {
         switch rule {
         case .incidentsYellow, .incidentsRed, .earlyWarning, .screeningAtRisk:
             return SchoolYearPeriod.containing(date).name
-        case .pointCardReview, .pointCardFading, .absenceReport, .thuiszitter:
+        case .pointCardReview, .pointCardFading:
             return String(date.iso.prefix(7))
+        case .absenceReport:
+            return date.iso
+        case .thuiszitter:
+            return figures.count > 1 ? "since " + figures[1] : date.iso
         }
     }
 
@@ -327,6 +332,8 @@ extension RuleFinding {
     public func displayFigures(_ language: Language) -> [String] {
         figures.map { figure in
             if figure.count == 10, let date = LocalDate(iso: figure) { return date.display(language) }
+            // Decimal figures (16.5 hours) with a decimal comma in Dutch.
+            if language == .nl, figure.contains("."), Double(figure) != nil { return figure.replacingOccurrences(of: ".", with: ",") }
             return figure
         }
     }

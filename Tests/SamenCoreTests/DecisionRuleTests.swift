@@ -108,9 +108,16 @@ struct DecisionRuleTests {
         let within = [AbsenceRecord(date: day("2026-10-02"), hours: 8, authorised: false),
                       AbsenceRecord(date: day("2026-10-29"), hours: 8, authorised: false)]
         #expect(AbsenceRules.reportFindings(within).count == 1)
-        // After a report, counting starts again: 32 hours in a row make two reports.
+        // After a report, counting starts again, and the next report waits a whole window:
+        // 32 hours in a row make one report; staying away makes one every four weeks.
         let long = (0..<8).map { AbsenceRecord(date: day("2026-11-02").adding(days: $0), hours: 4, authorised: false) }
-        #expect(AbsenceRules.reportFindings(long).map(\.date) == [day("2026-11-05"), day("2026-11-09")])
+        #expect(AbsenceRules.reportFindings(long).map(\.date) == [day("2026-11-05")])
+        let away = (0..<60).map { AbsenceRecord(date: day("2026-11-02").adding(days: $0), hours: 4, authorised: false) }
+        #expect(AbsenceRules.reportFindings(away).map(\.date) == [day("2026-11-05"), day("2026-12-03"), day("2026-12-31")])
+        // Hours before a report do not count towards the next one.
+        let again = [AbsenceRecord(date: day("2026-11-02"), hours: 16, authorised: false), AbsenceRecord(date: day("2026-12-01"), hours: 10, authorised: false),
+                     AbsenceRecord(date: day("2026-12-04"), hours: 6, authorised: false)]
+        #expect(AbsenceRules.reportFindings(again).map(\.date) == [day("2026-11-02"), day("2026-12-04")])
     }
 
     @Test("Thuiszitter: of compulsory school age, absent every school day for 4 weeks without exemption")

@@ -115,14 +115,18 @@ struct SignalTests {
         } else { Issue.record("invalid label accepted") }
     }
 
-    @Test("A signal's period: the school year for incident rules, the month for absence and point cards")
+    @Test("A signal's period: the school year for incident rules, the crossing for a DUO report, the stretch for a thuiszitter")
     func periods() {
         let date = LocalDate(year: 2026, month: 9, day: 15)!
         #expect(RuleFinding(rule: .incidentsYellow, date: date, figures: []).period == "2026-2027")
         #expect(RuleFinding(rule: .earlyWarning, date: LocalDate(year: 2027, month: 3, day: 1)!, figures: []).period == "2026-2027")
-        #expect(RuleFinding(rule: .absenceReport, date: date, figures: []).period == "2026-09")
+        #expect(RuleFinding(rule: .absenceReport, date: date, figures: []).period == "2026-09-15", "each crossing is its own report")
+        #expect(RuleFinding(rule: .pointCardReview, date: date, figures: []).period == "2026-09")
+        #expect(RuleFinding(rule: .thuiszitter, date: date, figures: ["25", "2026-08-10"]).period == "since 2026-08-10", "one signal while it lasts")
         let finding = RuleFinding(rule: .earlyWarning, date: date, figures: ["3", "2026-10-31"])
         #expect(finding.displayFigures(.nl) == ["3", "31-10-2026"])
+        #expect(RuleFinding(rule: .absenceReport, date: date, figures: ["16.5", "28"]).displayFigures(.nl) == ["16,5", "28"])
+        #expect(RuleFinding(rule: .absenceReport, date: date, figures: ["16.5", "28"]).displayFigures(.en) == ["16.5", "28"])
         #expect(Catalogue.text(finding.key, .nl, finding.displayFigures(.nl)).contains("31-10-2026"))
     }
 
@@ -183,5 +187,47 @@ struct SignalTests {
     @Test("The foundation's and the signals' catalogue keys do not overlap")
     func catalogueParts() {
         #expect(Set(Catalogue.foundationEntries.keys).isDisjoint(with: Catalogue.signalEntries.keys))
+    }
+}
+
+@Suite("Absence import")
+struct AbsenceImportTests {
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+
+    @Test("A Dutch export reads: hours with a decimal comma, periods as hours, ja/nee, reason codes, VRIJ as exemption")
+    func reads() {
+        let text = "Leerlingnummer;Datum;Uren;Lesuren;Geoorloofd;Reden;BSN\n100001;02-11-2026;1,5;;nee;TELAAT;123\n100002;2026-11-03;;3;ja;ZIEK;456\n100003;03-11-2026;6;;ja;VRIJSTELLING;789\n"
+        let file = AbsenceImportRules.read(bytes: Array(text.utf8), today: today)
+        #expect(file.problems.isEmpty)
+        #expect(file.ignoredColumns == ["BSN"])
+        #expect(file.rows.map(\.hours) == [1.5, 3, 6])
+        #expect(file.rows[1].periods == 3)
+        #expect(file.rows.map(\.authorised) == [false, true, true])
+        #expect(file.rows.map(\.isExempt) == [false, false, true])
+        #expect(file.rows[0].date == LocalDate(year: 2026, month: 11, day: 2))
+    }
+
+    @Test("Every problem with its line and column; nothing is kept when one row is wrong")
+    func problems() {
+        let text = "number,date,hours,authorised\n100001,2026-11-02,2,yes\n,2026-11-31,0,misschien\n100001,2026-11-02,2,yes\n100004,2026-12-01,13,no\n100005,2019-01-01,2,no\n"
+        let file = AbsenceImportRules.read(bytes: Array(text.utf8), today: today)
+        #expect(file.rows.isEmpty)
+        let found = file.problems.map { "\($0.line) \($0.column ?? "-") \($0.key)" }
+        #expect(found == ["3 number import_required", "3 date import_bad_date", "3 hours absence_bad_hours", "3 authorised absence_bad_authorised",
+                          "4 date absence_duplicate", "5 date absence_date_future", "5 hours absence_bad_hours", "6 date absence_date_old"])
+        let missing = AbsenceImportRules.read(bytes: Array("leerlingnummer;datum\n1;2026-11-02\n".utf8), today: today)
+        #expect(missing.problems.map(\.key) == ["import_missing_column", "absence_missing_hours_column"])
+        #expect(AbsenceImportRules.read(bytes: [], today: today).problems.map(\.key) == ["import_empty_file"])
+        #expect(AbsenceImportRules.read(bytes: Array("leerlingnummer;datum;uren;geoorloofd\n".utf8), today: today).problems.map(\.key) == ["absence_no_rows"])
+    }
+
+    @Test("Yes and no in Dutch and English; hours with comma or point")
+    func parsing() {
+        #expect(["ja", "J", "yes", "1", "true", "Geoorloofd"].allSatisfy { AbsenceImportRules.parseAuthorised($0) == true })
+        #expect(["nee", "n", "No", "0", "false", "ongeoorloofd"].allSatisfy { AbsenceImportRules.parseAuthorised($0) == false })
+        #expect(AbsenceImportRules.parseAuthorised("misschien") == nil)
+        #expect(AbsenceImportRules.parseHours("1,5") == 1.5 && AbsenceImportRules.parseHours("0.75") == 0.75)
+        #expect(AbsenceImportRules.parseHours("-2") == nil && AbsenceImportRules.parseHours("twee") == nil && AbsenceImportRules.parseHours("1e3") == nil)
+        #expect(AbsenceRules.isExemption("vrij-4a") && AbsenceRules.isExemption("EXEMPT") && !AbsenceRules.isExemption("ZIEK"))
     }
 }

@@ -344,3 +344,134 @@ struct SignalsTests {
         }
     }
 }
+
+@Suite("Absence: import, entry, DUO reports, thuiszitters")
+struct AbsenceTests {
+    struct Report: Decodable { var rows: Int; var students: Int; var signals_raised: Int }
+    struct Rejected: Decodable { struct P: Decodable { var line: Int; var column: String?; var message: String }; var error: String; var problems: [P]? }
+    struct Thuiszitters: Decodable { struct T: Decodable { var student: String; var school_days_absent: Int; var working_on_it: String?; var back_at_school: Bool }; var items: [T] }
+
+    func csv(_ client: Client, _ school: UUID, _ text: String) async throws -> TestingHTTPResponse {
+        try await client.send(.POST, "/api/v1/schools/\(school)/absences/import", headers: ["Content-Type": "text/csv"], body: ByteBuffer(string: text))
+    }
+
+    /// The last `n` weekdays up to today, oldest first.
+    func weekdays(_ n: Int) -> [LocalDate] {
+        var days: [LocalDate] = []
+        var day = LocalDate.today()
+        while days.count < n { if day.weekday <= 5 { days.append(day) }; day = day.adding(days: -1) }
+        return days.reversed()
+    }
+
+    @Test("An export with 16 unauthorised hours in four weeks raises a DUO report with its deadline; the same file again changes nothing")
+    func duoReport() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let days = weekdays(4)
+            let text = "Leerlingnummer;Datum;Uren;Geoorloofd;Reden\n" + days.map { "990001;\($0.display(.nl));4;nee;SPIJBEL" }.joined(separator: "\n") + "\n"
+            let first = try await csv(coordinator, world.home.id, text)
+            #expect(first.status == .ok)
+            let report = try first.content.decode(Report.self)
+            #expect(report.rows == 4 && report.students == 1 && report.signals_raised == 1)
+            let signals = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items
+            #expect(signals.map(\.rule) == ["absence_report"])
+            #expect(signals[0].message.contains("16 uur ongeoorloofd verzuim"))
+            let again = try await csv(coordinator, world.home.id, text)
+            #expect(try again.content.decode(Report.self).signals_raised == 0)
+            struct Absences: Decodable { var total: Int }
+            #expect(try await coordinator.get("/api/v1/absences?student_id=\(student.id)").content.decode(Absences.self).total == 4, "nothing counted twice")
+            // The absence page lists the report with the deadline.
+            let page = try await coordinator.get("/absence?school=\(world.home.id)")
+            #expect(page.status == .ok && page.text.contains("Melden bij DUO") && page.text.contains("Fenna Oosterbaan"))
+            // Authorised hours do not count.
+            let other = try await Fresh.student(app, world, number: "990002", first: "Sem")
+            let ill = "number,date,hours,authorised\n" + days.map { "990002,\($0.iso),6,yes" }.joined(separator: "\n")
+            #expect(try await csv(coordinator, world.home.id, ill).content.decode(Report.self).signals_raised == 0)
+            #expect(try await coordinator.get("/api/v1/signals?student_id=\(other.id)").content.decode(SignalListBody.self).items.isEmpty)
+        }
+    }
+
+    @Test("A bad file: every problem with line and column, a 422, nothing stored; an unknown student number is named")
+    func badFile() async throws {
+        try await withSamen { app, world in
+            _ = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let bad = try await csv(coordinator, world.home.id, "leerlingnummer;datum;uren;geoorloofd\n990001;31-02-2026;2;nee\n990001;02-11-2026;twee;misschien\n")
+            #expect(bad.status == .unprocessableEntity)
+            let problems = try bad.content.decode(Rejected.self).problems ?? []
+            #expect(problems.map { "\($0.line) \($0.column ?? "")" } == ["2 datum", "3 uren", "3 geoorloofd"])
+            let unknown = try await csv(coordinator, world.home.id, "leerlingnummer;datum;uren;geoorloofd\n990001;02-11-2026;2;nee\n777777;02-11-2026;2;nee\n")
+            #expect(unknown.status == .unprocessableEntity)
+            let named = try unknown.content.decode(Rejected.self).problems ?? []
+            #expect(named.count == 1 && named[0].line == 3 && named[0].message.contains("777777"))
+            // The other school's students are unknown here, too.
+            let foreign = world.demo.students.first { $0.schoolID == world.other.id }!
+            let sql = app.db as! any SQLDatabase
+            let count: SQLQueryString = "SELECT COUNT(*) AS n FROM absences a JOIN students s ON s.id = a.student_id WHERE s.number IN ('990001', \(bind: foreign.number))"
+            let before = try await sql.raw(count).first(decodingColumn: "n", as: Int.self)
+            let elsewhere = try await csv(coordinator, world.home.id, "leerlingnummer;datum;uren;geoorloofd\n\(foreign.number);02-11-2026;2;nee\n")
+            #expect(elsewhere.status == .unprocessableEntity)
+            #expect(try await sql.raw(count).first(decodingColumn: "n", as: Int.self) == before, "nothing stored")
+            // The page shows the same list.
+            var form = "--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(coordinator.csrf)\r\n"
+            form += "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\nContent-Type: text/csv\r\n\r\nleerlingnummer;datum;uren;geoorloofd\n990001;31-02-2026;2;nee\n\r\n--B--\r\n"
+            let page = try await coordinator.send(.POST, "/absence/import?school=\(world.home.id)", headers: ["Content-Type": "multipart/form-data; boundary=B"],
+                                                  body: ByteBuffer(string: form))
+            #expect(page.status == .unprocessableEntity && page.text.contains("Er is niets ingelezen") && page.text.contains("31-02-2026"))
+        }
+    }
+
+    @Test("Away every school day for four weeks: a thuiszitter in the register, with who works on it; an exemption is not")
+    func thuiszitter() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            _ = try await Fresh.student(app, world, number: "990002", first: "Sem")
+            let coordinator = try await Client.login(app, "coordinator")
+            let days = weekdays(22)
+            let records = days.map { ["number": "990001", "date": $0.iso, "hours": 5.5, "authorised": true, "reason_code": "ZIEK"] as [String: any Sendable] }
+                + days.map { ["number": "990002", "date": $0.iso, "hours": 5.5, "authorised": true, "reason_code": "VRIJSTELLING"] as [String: any Sendable] }
+            let body = try JSONSerialization.data(withJSONObject: ["school_id": world.home.id.uuidString, "records": records])
+            let pushed = try await coordinator.send(.POST, "/api/v1/absences", headers: ["Content-Type": "application/json"], body: ByteBuffer(data: body))
+            #expect(pushed.status == .created)
+            var register = try await coordinator.get("/api/v1/schools/\(world.home.id)/thuiszitters").content.decode(Thuiszitters.self).items
+            let fenna = register.first { $0.student == "Fenna Oosterbaan" }
+            #expect(!register.contains { $0.student == "Sem Oosterbaan" }, "an exemption is no thuiszitter")
+            #expect(fenna != nil && fenna!.school_days_absent >= 20 && fenna!.working_on_it == nil && !fenna!.back_at_school)
+            let signal = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items
+                .first { $0.rule == "thuiszitter" }!
+            let coordinatorID = world.demo.people.first { $0.username == "coordinator" }!.id
+            struct Decision: Encodable { var decision: String; var tier_after: Int; var review_by: String; var owner_id: UUID }
+            #expect(try await coordinator.json(.POST, "/api/v1/signals/\(signal.id)/decisions",
+                                               Decision(decision: "refer", tier_after: 3, review_by: LocalDate.today().adding(days: 14).iso, owner_id: coordinatorID)).status == .created)
+            register = try await coordinator.get("/api/v1/schools/\(world.home.id)/thuiszitters").content.decode(Thuiszitters.self).items
+            #expect(register.first { $0.student == "Fenna Oosterbaan" }?.working_on_it == "Carla de Boer")
+            let page = try await coordinator.get("/absence/thuiszitters?school=\(world.home.id)")
+            #expect(page.text.contains("Fenna Oosterbaan") && page.text.contains("Carla de Boer") && !page.text.contains("Sem Oosterbaan"))
+            // The teacher of the group sees the register for own students; the leader too; the region not at all.
+            #expect(try await Client.login(app, "teacher").get("/absence/thuiszitters").text.contains("Fenna Oosterbaan"))
+            #expect(try await Client.login(app, "region").get("/api/v1/schools/\(world.home.id)/thuiszitters").status == .forbidden)
+        }
+    }
+
+    @Test("Manual entry on the absence page: errors next to the field; saved, it counts")
+    func manualEntry() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let bad = try await coordinator.form("/absence/new?school=\(world.home.id)", ["student": "Niemand", "date": "", "hours": "25", "authorised": "nee"])
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("id=\"student-error\"") && bad.text.contains("id=\"date-error\"") && bad.text.contains("id=\"hours-error\""))
+            let ok = try await coordinator.form("/absence/new?school=\(world.home.id)", [
+                "student": "Fenna Oosterbaan (7a, 990001)", "date": LocalDate.today().iso, "periods": "3", "authorised": "nee", "reason": "TELAAT"])
+            #expect(ok.status == .ok && ok.text.contains("Het verzuim is vastgelegd"))
+            struct Absences: Decodable { struct A: Decodable { var hours: Double; var periods: Int?; var source: String }; var items: [A] }
+            let stored = try await coordinator.get("/api/v1/absences?student_id=\(student.id)").content.decode(Absences.self).items
+            #expect(stored.count == 1 && stored[0].hours == 3 && stored[0].periods == 3 && stored[0].source == "manual")
+            // A teacher reads absence of own groups but cannot enter it.
+            let teacher = try await Client.login(app, "teacher")
+            #expect(try await teacher.get("/api/v1/absences?student_id=\(student.id)").content.decode(Absences.self).items.count == 1)
+            #expect(try await teacher.form("/absence/new?school=\(world.home.id)", ["student": "990001"]).status == .forbidden)
+        }
+    }
+}

@@ -73,6 +73,7 @@ enum Navigation {
         if AccessPolicy.studentScope(user.role) != .none && user.role != .youthworker { items.append(("nav_students", .students(query: nil, schoolID: nil))) }
         if viewer.can(.read, .incident) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_incidents", .incidents)) }
         if viewer.can(.read, .signal) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_signals", .signals(tab: nil))) }
+        if viewer.can(.read, .absence) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_absence", .absenceHome)) }
         if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
         if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
         if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }

@@ -40,6 +40,11 @@ enum SiteURL: Sendable {
     case signals(tab: String?)
     case signal(UUID)
     case signalDecisions(UUID)
+    case absenceHome
+    case absence(UUID)
+    case absenceImport(UUID)
+    case absenceEntry(UUID)
+    case thuiszitters(UUID)
     case stylesheet
 
     var path: String {
@@ -86,6 +91,11 @@ enum SiteURL: Sendable {
         case .signals(let tab): return "/signals" + (tab.map { "?tab=\($0)" } ?? "")
         case .signal(let id): return "/signals/\(id)"
         case .signalDecisions(let id): return "/signals/\(id)/decisions"
+        case .absenceHome: return "/absence"
+        case .absence(let school): return "/absence?school=\(school)"
+        case .absenceImport(let school): return "/absence/import?school=\(school)"
+        case .absenceEntry(let school): return "/absence/new?school=\(school)"
+        case .thuiszitters(let school): return "/absence/thuiszitters?school=\(school)"
         case .stylesheet: return "/css/samen.css"
         }
     }

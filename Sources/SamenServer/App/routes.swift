@@ -22,4 +22,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: IncidentController())
     try app.register(collection: SignalController())
     try app.register(collection: SignalsAPIController())
+    try app.register(collection: AbsenceController())
 }

@@ -100,8 +100,23 @@ public enum DemoLoader {
                                      [UUID(), r.schoolID, SchoolYearPeriod.containing(r.date).name, r.studentID, r.date.iso, r.minute, r.date.weekday,
                                       label(r.schoolID, .expectation, r.expectation)!, r.note, r.staffID, now] as [any Encodable & Sendable]
                                  })
+        // One row per student, day, kind and reason (as the unique index wants): merge what the generator doubled.
+        var merged: [String: DemoActivity.Absence] = [:]
+        for a in activity.absences {
+            let key = "\(a.studentID)|\(a.date.iso)|\(a.authorised)|\(a.reason)"
+            if var existing = merged[key] { existing.hours = min(12, existing.hours + a.hours); merged[key] = existing } else { merged[key] = a }
+        }
+        try await sql.bulkInsert("absences", columns: ["id", "school_id", "student_id", "date", "hours", "periods", "authorised", "reason_code", "exempt",
+                                                      "source", "created_at"],
+                                 rows: merged.values.sorted { ($0.date, $0.studentID.uuidString) < ($1.date, $1.studentID.uuidString) }.map { a in
+                                     [UUID(), a.schoolID, a.studentID, a.date.iso, a.hours, nil as Int?, a.authorised, a.reason,
+                                      AbsenceRules.isExemption(a.reason), "import", now] as [any Encodable & Sendable]
+                                 })
         let engine = RuleEngine(db: db)
-        for school in demo.schools { try await engine.evaluate(schoolID: school.id, today: today, now: now) }
+        for school in demo.schools {
+            try await engine.evaluate(schoolID: school.id, today: today, now: now)
+            try await engine.evaluateAbsence(schoolID: school.id, today: today, now: now)
+        }
         // The team has met on half of the red signals older than two weeks: Tier II, review in six weeks.
         let coordinators = Dictionary(demo.people.filter { $0.role == .coordinator }.flatMap { p in p.schoolIDs.map { ($0, p.id) } },
                                       uniquingKeysWith: { a, _ in a })
@@ -120,6 +135,19 @@ public enum DemoLoader {
                         SQLBind(DecisionKind.intensify.rawValue), SQLBind(1), SQLBind(2), SQLBind(decided.adding(days: 42).iso),
                         SQLBind("Aanmelden voor Check-In/Check-Out; mentor en jeugdhulp bespreken het plan met ouders."),
                         SQLBind(coordinator), SQLBind(coordinator), SQLBind(Date(timeIntervalSince1970: Double(decided.dayNumber) * 86_400 + 15 * 3600)))
+                .run()
+            try await sql.update("signals").set("status", to: SQLBind(SignalStatus.decided.rawValue)).where("id", .equal, SQLBind(signalID)).run()
+        }
+        // Outside the demo coordinator's school, the thuiszitters have a case lead already; at hers, no one yet.
+        let away = try await sql.raw("SELECT id, school_id, student_id FROM signals WHERE rule = 'thuiszitter' AND school_id <> \(bind: demo.schools[0].id)").all()
+        for row in away {
+            guard let coordinator = coordinators[try row.decode(column: "school_id", as: UUID.self)] else { continue }
+            let signalID = try row.decode(column: "id", as: UUID.self)
+            try await sql.insert(into: "decisions")
+                .columns("id", "signal_id", "student_id", "decision", "tier_before", "tier_after", "review_by", "note", "decided_by", "owner_id", "decided_at")
+                .values(SQLBind(UUID()), SQLBind(signalID), SQLBind(try row.decode(column: "student_id", as: UUID.self)),
+                        SQLBind(DecisionKind.refer.rawValue), SQLBind(1), SQLBind(3), SQLBind(today.adding(days: 14).iso),
+                        SQLBind("Overleg met leerplicht en jeugdhulp; passend aanbod zoeken."), SQLBind(coordinator), SQLBind(coordinator), SQLBind(now))
                 .run()
             try await sql.update("signals").set("status", to: SQLBind(SignalStatus.decided.rawValue)).where("id", .equal, SQLBind(signalID)).run()
         }
