@@ -6,7 +6,7 @@ import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import BASE, login, navigates
 
@@ -133,3 +133,31 @@ def test_coordinator_opens_a_signal_and_records_a_decision(browser):
     assert "Intensiveren" in decisions and "Aanmelden voor Check-In/Check-Out." in decisions
     assert higher in browser.find_element(By.CSS_SELECTOR, ".signal-card").text
     assert student in browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_pyramid_renders_and_the_workshop_board_updates_live(browser, phone):
+    login(browser, "coordinator")
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Piramide").click)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Piramide van afstemming")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "figure.chart svg polygon")) == 3
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table caption + thead + tbody tr")) == 3
+    # A team session: the board on the projector, notes from a phone.
+    browser.find_element(By.ID, "title").send_keys("Studiedag")
+    navigates(browser, browser.find_element(By.ID, "start-workshop").click)
+    board = browser.current_url
+    note_link = browser.find_element(By.CSS_SELECTOR, "p.join a").get_attribute("href")
+    login(phone, "teacher")
+    phone.get(note_link)
+    phone.find_element(By.CSS_SELECTOR, "input[name=tier][value='2']").click()
+    text = f"Kanjertraining in groepjes {random.randrange(10**6)}"
+    phone.find_element(By.ID, "text").send_keys(text)
+    navigates(phone, phone.find_element(By.ID, "add-note").click)
+    assert "Staat op het bord" in phone.page_source
+    # The projector shows it without a reload.
+    assert browser.current_url == board
+    WebDriverWait(browser, 20).until(lambda d: text in d.find_element(By.ID, "board").text)
+    assert browser.find_element(By.ID, "board").get_attribute("data-updated")
+    # Afterwards the coordinator merges the notes into the inventory.
+    browser.get(board)
+    navigates(browser, browser.find_element(By.ID, "merge").click)
+    assert text in browser.find_element(By.TAG_NAME, "main").text

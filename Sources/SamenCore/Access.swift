@@ -24,6 +24,10 @@ public enum Resource: String, CaseIterable, Sendable {
     case signal
     /// Absence records and the thuiszitter register.
     case absence
+    /// A school's inventory of interventions: the pyramid of alignment.
+    case intervention
+    /// Workshop sessions where a team puts its interventions on notes.
+    case workshop
 }
 
 /// How far a person's view of students reaches.
@@ -105,6 +109,20 @@ public enum AccessPolicy {
         case (.absence, .leader), (.absence, .teacher), (.absence, .youthworker):
             return action == .read
         case (.absence, _):
+            return false
+        case (.intervention, .coordinator):
+            return true
+        case (.intervention, .youthworker):
+            // Joint interventions only (checked per record).
+            return action == .read || action == .create || action == .update
+        case (.intervention, _):
+            return action == .read
+        case (.workshop, .coordinator):
+            return true
+        case (.workshop, .leader), (.workshop, .teacher), (.workshop, .youthworker):
+            // Everyone in the team adds notes; the coordinator merges and closes.
+            return action == .read || action == .create
+        case (.workshop, _):
             return false
         }
     }

@@ -45,6 +45,7 @@ public struct DemoActivity: Sendable {
     public var incidents: [Incident] = []
     public var recognitions: [Recognition] = []
     public var absences: [Absence] = []
+    public var interventions: [(schoolID: UUID, fields: InterventionFields)] = []
 
     /// Whether the demo schools are open on a date: weekdays outside the
     /// usual Dutch holidays (summer, autumn, Christmas, spring, May).
@@ -148,6 +149,7 @@ public struct DemoActivity: Sendable {
         }
         activity.incidents.sort { ($0.date, $0.minute) < ($1.date, $1.minute) }
         activity.addAbsence(demo, periods: periods, typeOf: typeOf, today: today, rng: &rng)
+        activity.addInterventions(demo, rng: &rng)
         return activity
     }
 
@@ -213,6 +215,49 @@ public struct DemoActivity: Sendable {
             absences.removeAll { $0.studentID == student.id && recent.contains($0.date) }
             for day in recent {
                 absences.append(Absence(schoolID: student.schoolID, studentID: student.id, date: day, hours: hours, authorised: authorised, reason: reason))
+            }
+        }
+    }
+
+    /// Each school's inventory, different per school as in the seeds: some
+    /// with a full pyramid, a VO school heavy at the top, a school whose
+    /// Tier II has no youth care, an SO school where everything is joint.
+    mutating func addInterventions(_ demo: DemoRegion, rng: inout SeededGenerator) {
+        typealias I = (String, Tier, Provider, InterventionTarget, String)
+        let tierOne: [I] = [
+            ("Schoolbrede gedragsverwachtingen (PBS)", .one, .school, .all, "Positive Behavior Support; effectief volgens de databank van het NJi."),
+            ("Kanjertraining in alle groepen", .one, .school, .all, "Erkend als goed onderbouwd."),
+            ("Complimentenkaart en beloningssysteem", .one, .school, .all, ""),
+            ("Ouderavond opvoeden en grenzen", .one, .joint, .all, "Samen met de jeugdhulp georganiseerd."),
+            ("Spreekuur jeugdhulp op school", .one, .youthcare, .all, ""),
+            ("Rots en Water", .one, .school, .all, ""),
+        ]
+        let tierTwo: [I] = [
+            ("Check-In/Check-Out", .two, .school, .individual, "Tier II-interventie uit PBS; dagelijkse puntenkaart met mentor."),
+            ("Sociale vaardigheidstraining in kleine groepen", .two, .joint, .group, "Samen gegeven door leerkracht en jeugdhulpverlener."),
+            ("Faalangstreductietraining", .two, .school, .group, ""),
+            ("Respect-programma (leerkracht en jeugdhulp)", .two, .joint, .group, "Het programma uit de seeds; zes bijeenkomsten."),
+            ("Huiswerkbegeleiding", .two, .school, .group, ""),
+        ]
+        let tierThree: [I] = [
+            ("Individueel begeleidingsplan", .three, .school, .individual, ""),
+            ("Ambulante begeleiding", .three, .youthcare, .individual, ""),
+            ("Gezinscoach", .three, .youthcare, .individual, ""),
+            ("Jeugdhulp op school (individueel traject)", .three, .joint, .individual, ""),
+            ("Time-outvoorziening", .three, .school, .individual, ""),
+            ("Traject met leerplicht en jeugdarts", .three, .joint, .individual, ""),
+        ]
+        for (n, school) in demo.schools.enumerated() {
+            var chosen: [I]
+            switch n % 4 {
+            case 0: chosen = Array(tierOne.prefix(4)) + Array(tierTwo.prefix(4)) + Array(tierThree.prefix(3))    // full, joint at every tier
+            case 1: chosen = Array(tierOne.prefix(3)) + [tierTwo[0], tierTwo[2], tierTwo[4]] + Array(tierThree.prefix(2)) // Tier II without youth care
+            case 2: chosen = Array(tierOne.prefix(2)) + [tierTwo[0]] + tierThree                                   // top-heavy
+            default: chosen = tierOne.map { ($0.0, $0.1, Provider.joint, $0.3, $0.4) } + tierTwo.prefix(3).map { ($0.0, $0.1, .joint, $0.3, $0.4) } + [tierThree[3]]
+            }
+            for item in chosen {
+                let status: InterventionStatus = Double.random(in: 0..<1, using: &rng) < 0.1 ? .planned : .active
+                interventions.append((school.id, InterventionFields(name: item.0, tier: item.1, provider: item.2, target: item.3, evidence: item.4, status: status)))
             }
         }
     }

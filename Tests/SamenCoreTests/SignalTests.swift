@@ -231,3 +231,55 @@ struct AbsenceImportTests {
         #expect(AbsenceRules.isExemption("vrij-4a") && AbsenceRules.isExemption("EXEMPT") && !AbsenceRules.isExemption("ZIEK"))
     }
 }
+
+@Suite("Pyramid of alignment")
+struct PyramidTests {
+    func item(_ name: String, _ tier: Tier, _ provider: Provider, _ status: InterventionStatus = .active) -> InterventionFields {
+        InterventionFields(name: name, tier: tier, provider: provider, target: .group, status: status)
+    }
+
+    @Test("Counts per tier and the share with youth care count running interventions only")
+    func counts() {
+        let pyramid = Pyramid([item("PBS", .one, .school), item("Spreekuur", .one, .youthcare), item("CICO", .two, .school),
+                               item("SoVa", .two, .joint), item("Plan", .three, .school), item("Later", .two, .joint, .planned),
+                               item("Oud", .three, .joint, .stopped)])
+        #expect(pyramid.tiers.map(\.count) == [2, 2, 1])
+        #expect(pyramid.tiers.map(\.withYouthCare) == [1, 1, 0])
+        #expect(pyramid.youthCareShare == 0.4)
+        #expect(pyramid.gaps.map(\.key) == ["pyramid_gap_no_youth_care"], "Tier III has none with youth care")
+        #expect(pyramid.gaps[0].arguments == ["III"])
+        #expect(Pyramid([]).youthCareShare == nil)
+        #expect(Pyramid([]).gaps.map(\.key) == ["pyramid_gap_empty", "pyramid_gap_empty", "pyramid_gap_empty"])
+    }
+
+    @Test("A pyramid on its head is called out: more at Tier III than Tier II")
+    func topHeavy() {
+        let pyramid = Pyramid([item("PBS", .one, .joint), item("CICO", .two, .joint), item("A", .three, .joint), item("B", .three, .youthcare)])
+        #expect(pyramid.gaps.map(\.key) == ["pyramid_gap_top_heavy"])
+        #expect(pyramid.gaps[0].arguments == ["2", "1"])
+        #expect(Catalogue.text("pyramid_gap_no_youth_care", .en, ["II"]) == "No Tier II intervention delivered with youth care.")
+    }
+
+    @Test("The SVG: three bands in green, yellow and red, captions and names escaped, no script")
+    func svg() {
+        let pyramid = Pyramid([item("<script>alert(1)</script>", .two, .school), item("PBS & co", .one, .joint)])
+        let svg = PyramidChart.svg(pyramid, title: "Piramide \"test\"", labels: [.one: "I", .two: "II", .three: "III"]) { "+\($0)" }
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.components(separatedBy: "<polygon").count == 4)
+        #expect(svg.contains("#c8e6c9") && svg.contains("#fff3c4") && svg.contains("#ffcdd2"))
+        #expect(!svg.contains("<script>") && svg.contains("&lt;script&gt;") && svg.contains("PBS &amp; co") && svg.contains("Piramide &quot;test&quot;"))
+        let many = Pyramid((1...9).map { item("I\($0)", .one, .school) })
+        let crowded = PyramidChart.svg(many, title: "t", labels: [:], maxNames: 4) { "en nog \($0)" }
+        #expect(crowded.contains("en nog 5") && !crowded.contains(">I9<"))
+    }
+
+    @Test("Interventions are checked: name, tier, provider, target, status")
+    func fields() {
+        if case .failure(let problems) = InterventionFields.validate(name: "", tier: "4", provider: "ouders", target: "x", evidence: "", status: "done") {
+            #expect(problems.map(\.field) == ["name", "tier", "provider", "target", "status"])
+        } else { Issue.record("invalid intervention accepted") }
+        if case .success(let f) = InterventionFields.validate(name: " CICO ", tier: "2", provider: "joint", target: "individual", evidence: "", status: "") {
+            #expect(f.name == "CICO" && f.tier == .two && f.status == .active)
+        } else { Issue.record("valid intervention rejected") }
+    }
+}

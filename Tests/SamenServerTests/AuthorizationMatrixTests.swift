@@ -168,6 +168,36 @@ struct AuthorizationMatrixTests {
             inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/schools/:school/thuiszitters", path: "/api/v1/schools/{school}/thuiszitters",
             inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        // Pyramid of alignment and workshops
+        Row(route: "GET /schools/:school/pyramid", path: "/schools/{school}/pyramid",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 303),
+        Row(route: "POST /schools/:school/interventions", path: "/schools/{school}/interventions", body: .form,
+            inScope: "400 403 403 400 403 400 403", outOfScope: "400 403 403 404 403 404 403", anonymous: 303),
+        Row(route: "GET /interventions/:intervention/edit", path: "/interventions/{intervention}/edit",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 404 403", anonymous: 303),
+        Row(route: "POST /interventions/:intervention/edit", path: "/interventions/{intervention}/edit", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 404 403", anonymous: 303),
+        Row(route: "POST /schools/:school/workshops", path: "/schools/{school}/workshops", body: .form,
+            inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /workshops/:workshop", path: "/workshops/{workshop}",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /workshops/:workshop/events", path: "/workshops/{workshop}/events?once=1",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /workshops/:workshop/note", path: "/workshops/{workshop}/note",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /workshops/:workshop/notes", path: "/workshops/{workshop}/notes", body: .form,
+            inScope: "400 403 400 400 400 400 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /workshops/:workshop/merge", path: "/workshops/{workshop}/merge", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /pyramids", path: "/pyramids", inScope: "200 200 200 200 200 200 200", anonymous: 303),
+        Row(route: "GET /api/v1/schools/:school/interventions", path: "/api/v1/schools/{school}/interventions",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
+        Row(route: "POST /api/v1/schools/:school/interventions", path: "/api/v1/schools/{school}/interventions", body: .json,
+            inScope: "400 403 403 400 403 400 403", outOfScope: "400 403 403 404 403 404 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/pyramid", path: "/api/v1/schools/{school}/pyramid",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/pyramid.svg", path: "/api/v1/schools/{school}/pyramid.svg",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
@@ -187,6 +217,8 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{account}", with: world.account.id.uuidString)
             .replacingOccurrences(of: "{incident}", with: (inScope ? fixtures.incident.home : fixtures.incident.other).uuidString)
             .replacingOccurrences(of: "{signal}", with: (inScope ? fixtures.signal.home : fixtures.signal.other).uuidString)
+            .replacingOccurrences(of: "{intervention}", with: (inScope ? fixtures.intervention.home : fixtures.intervention.other).uuidString)
+            .replacingOccurrences(of: "{workshop}", with: (inScope ? fixtures.workshop.home : fixtures.workshop.other).uuidString)
             .replacingOccurrences(of: "{label}", with: (inScope ? fixtures.label.home : fixtures.label.other).uuidString)
             .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)
     }

@@ -475,3 +475,82 @@ struct AbsenceTests {
         }
     }
 }
+
+@Suite("Pyramid of alignment and workshops")
+struct PyramidServerTests {
+    struct PyramidBody: Decodable { struct T: Decodable { var tier: Int; var interventions: Int; var with_youth_care: Int }; var tiers: [T]; var gaps: [String] }
+
+    @Test("A school's pyramid: counts, gaps in words, SVG from the API; a youth-care worker adds joint interventions only")
+    func pyramid() async throws {
+        try await withSamen { app, world in
+            let sql = app.db as! any SQLDatabase
+            try await sql.raw("DELETE FROM interventions WHERE school_id = \(bind: world.home.id)").run()
+            let coordinator = try await Client.login(app, "coordinator")
+            var body = try await coordinator.get("/api/v1/schools/\(world.home.id)/pyramid").content.decode(PyramidBody.self)
+            #expect(body.tiers.map(\.interventions) == [0, 0, 0] && body.gaps.count == 3)
+            for (name, tier, provider) in [("PBS", "1", "school"), ("CICO", "2", "school"), ("Gezinscoach", "3", "youthcare")] {
+                let r = try await coordinator.form("/schools/\(world.home.id)/interventions", ["name": name, "tier": tier, "provider": provider, "target": "group"])
+                #expect(r.status == .seeOther)
+            }
+            body = try await coordinator.get("/api/v1/schools/\(world.home.id)/pyramid").content.decode(PyramidBody.self)
+            #expect(body.tiers.map(\.interventions) == [1, 1, 1])
+            #expect(body.gaps == ["Geen interventie op niveau I samen met de jeugdhulp.", "Geen interventie op niveau II samen met de jeugdhulp."])
+            let english = try await coordinator.send(.GET, "/api/v1/schools/\(world.home.id)/pyramid", headers: ["Accept-Language": "en"])
+            #expect(try english.content.decode(PyramidBody.self).gaps.first == "No Tier I intervention delivered with youth care.")
+            let svg = try await coordinator.get("/api/v1/schools/\(world.home.id)/pyramid.svg")
+            #expect(svg.headers.contentType?.description.hasPrefix("image/svg+xml") == true)
+            #expect(svg.text.hasPrefix("<svg") && svg.text.contains("Niveau II: 1 interventies, 0 met jeugdhulp"))
+            let page = try await coordinator.get("/schools/\(world.home.id)/pyramid")
+            #expect(page.text.contains("<svg") && page.text.contains("Geen interventie op niveau II samen met de jeugdhulp."))
+
+            let worker = try await Client.login(app, "youthworker")
+            let notJoint = try await worker.form("/schools/\(world.home.id)/interventions", ["name": "Eigen training", "tier": "2", "provider": "youthcare", "target": "group"])
+            #expect(notJoint.status == .badRequest && notJoint.text.contains("alleen gezamenlijke interventies"))
+            struct Created: Decodable { var provider: String }
+            let joint = try await worker.json(.POST, "/api/v1/schools/\(world.home.id)/interventions",
+                                              ["name": "Sova samen", "tier": "2", "provider": "joint", "target": "group"])
+            #expect(joint.status == .badRequest, "tier is a number in the API")
+            struct Input: Encodable { var name: String; var tier: Int; var provider: String; var target: String }
+            let made = try await worker.json(.POST, "/api/v1/schools/\(world.home.id)/interventions", Input(name: "Sova samen", tier: 2, provider: "joint", target: "group"))
+            #expect(made.status == .created)
+            body = try await coordinator.get("/api/v1/schools/\(world.home.id)/pyramid").content.decode(PyramidBody.self)
+            #expect(body.tiers[1].with_youth_care == 1 && body.gaps == ["Geen interventie op niveau I samen met de jeugdhulp."])
+            // The region compares; the region's page shows every school's pyramid, no student data.
+            let region = try await Client.login(app, "region")
+            let compare = try await region.get("/pyramids")
+            #expect(compare.status == .ok && compare.text.components(separatedBy: "<svg").count - 1 == world.demo.schools.count)
+        }
+    }
+
+    @Test("Workshop: notes from phones appear on the board; the coordinator merges them into the inventory and the session closes")
+    func workshop() async throws {
+        try await withSamen { app, world in
+            let coordinator = try await Client.login(app, "coordinator")
+            let started = try await coordinator.form("/schools/\(world.home.id)/workshops", ["title": "Studiedag"])
+            #expect(started.status == .seeOther)
+            let board = started.headers.first(name: .location)!
+            let id = String(board.dropFirst("/workshops/".count))
+            let teacher = try await Client.login(app, "teacher")
+            let worker = try await Client.login(app, "youthworker")
+            #expect(try await teacher.form("/workshops/\(id)/notes", ["tier": "2", "text": "Kanjertraining in groepjes"]).status == .seeOther)
+            #expect(try await worker.form("/workshops/\(id)/notes", ["tier": "3", "text": "Gezinscoach", "provider": "youthcare"]).status == .seeOther)
+            let missing = try await teacher.form("/workshops/\(id)/notes", ["text": "zonder kleur"])
+            #expect(missing.status == .badRequest && missing.text.contains("id=\"tier-error\""))
+            // The board as one server-sent event.
+            let event = try await coordinator.get("/workshops/\(id)/events?once=1")
+            #expect(event.headers.contentType?.description == "text/event-stream")
+            #expect(event.text.hasPrefix("event: board\ndata: ") && event.text.contains("Kanjertraining in groepjes") && event.text.contains("Gezinscoach"))
+            #expect(!event.text.dropFirst(5).contains("\n\n\n"))
+            let before = try await PyramidService(db: app.db).interventions(schoolID: world.home.id).count
+            let notes = try await PyramidService(db: app.db).notes(workshopID: UUID(uuidString: id)!)
+            let kanjer = notes.first { $0.text.hasPrefix("Kanjer") }!, coach = notes.first { $0.text == "Gezinscoach" }!
+            let merged = try await coordinator.form("/workshops/\(id)/merge", ["confirm": "1", "note_\(kanjer.id)": "new", "note_\(coach.id)": "dismiss"])
+            #expect(merged.status == .seeOther)
+            let after = try await PyramidService(db: app.db).interventions(schoolID: world.home.id)
+            #expect(after.count == before + 1 && after.contains { $0.name == "Kanjertraining in groepjes" && $0.tier == 2 })
+            // Closed: no more notes; the board says so.
+            #expect(try await teacher.form("/workshops/\(id)/notes", ["tier": "1", "text": "Te laat"]).status == .conflict)
+            #expect(try await coordinator.get(board).text.contains("afgesloten"))
+        }
+    }
+}

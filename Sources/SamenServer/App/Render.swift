@@ -74,13 +74,21 @@ enum Navigation {
         if viewer.can(.read, .incident) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_incidents", .incidents)) }
         if viewer.can(.read, .signal) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_signals", .signals(tab: nil))) }
         if viewer.can(.read, .absence) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_absence", .absenceHome)) }
+        if viewer.can(.read, .intervention) {
+            if AccessPolicy.schoolScope(user.role) == .ownSchools, let school = viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }) {
+                items.append(("nav_pyramid", .pyramid(school)))
+            } else if AccessPolicy.schoolScope(user.role) != .none && AccessPolicy.schoolScope(user.role) != .ownSchools {
+                items.append(("nav_pyramid", .pyramids))
+            }
+        }
         if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
         if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
         if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }
-        return items.map { key, url in
-            let href = url.path
-            let current = href == "/" ? path == "/" : path.hasPrefix(href.split(separator: "?").first.map(String.init) ?? href)
-            return NavItem(label: Catalogue.text(key, language), href: href, current: current)
+        // The current item is the one whose address matches most of the path (the pyramid under /schools/… is not "Schools").
+        let bases = items.map { $0.1.path.split(separator: "?").first.map(String.init) ?? $0.1.path }
+        let best = bases.enumerated().filter { $0.element == "/" ? path == "/" : path.hasPrefix($0.element) }.max { $0.element.count < $1.element.count }?.offset
+        return items.enumerated().map { i, item in
+            NavItem(label: Catalogue.text(item.0, language), href: item.1.path, current: i == best)
         }
     }
 }
@@ -95,17 +103,25 @@ struct TemplateCatalogueKeys: Sendable {
     init(viewsDirectory: String) throws {
         let root = URL(fileURLWithPath: viewsDirectory)
         let pattern = try Regex(#"[(\s!]t\.([a-z0-9_]+)"#)
+        let extends = try Regex(#"#extend\("([^"]+)"\)"#)
         var keysByTemplate: [String: Set<String>] = [:]
+        var included: [String: Set<String>] = [:]
         let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         while let url = files?.nextObject() as? URL {
             guard url.pathExtension == "leaf" else { continue }
             let name = String(url.path.dropFirst(root.path.count).drop { $0 == "/" }.dropLast(5))
             let text = try String(contentsOf: url, encoding: .utf8)
             keysByTemplate[name] = Set(text.matches(of: pattern).map { String($0.output[1].substring!) })
+            included[name] = Set(text.matches(of: extends).map { String($0.output[1].substring!) })
         }
-        let layout = keysByTemplate["app/layout"] ?? []
-        for (name, keys) in keysByTemplate {
-            let all = keys.union(layout)
+        // A template reads its own keys and those of every template it extends or includes.
+        func keys(of name: String, seen: Set<String> = []) -> Set<String> {
+            var all = keysByTemplate[name] ?? []
+            for other in included[name] ?? [] where !seen.contains(other) { all.formUnion(keys(of: other, seen: seen.union([name]))) }
+            return all
+        }
+        for name in keysByTemplate.keys {
+            let all = keys(of: name)
             for language in Language.allCases {
                 tables[name, default: [:]][language] = Dictionary(uniqueKeysWithValues: all.map { ($0, Catalogue.text($0, language)) })
             }

@@ -45,6 +45,17 @@ enum SiteURL: Sendable {
     case absenceImport(UUID)
     case absenceEntry(UUID)
     case thuiszitters(UUID)
+    case pyramid(UUID)
+    case pyramids
+    case interventions(UUID)
+    case interventionEdit(UUID)
+    case workshops(UUID)
+    case workshop(UUID)
+    case workshopEvents(UUID)
+    case workshopNote(UUID)
+    case workshopNotes(UUID)
+    case workshopMerge(UUID)
+    case script(String)
     case stylesheet
 
     var path: String {
@@ -96,6 +107,17 @@ enum SiteURL: Sendable {
         case .absenceImport(let school): return "/absence/import?school=\(school)"
         case .absenceEntry(let school): return "/absence/new?school=\(school)"
         case .thuiszitters(let school): return "/absence/thuiszitters?school=\(school)"
+        case .pyramid(let school): return "/schools/\(school)/pyramid"
+        case .pyramids: return "/pyramids"
+        case .interventions(let school): return "/schools/\(school)/interventions"
+        case .interventionEdit(let id): return "/interventions/\(id)/edit"
+        case .workshops(let school): return "/schools/\(school)/workshops"
+        case .workshop(let id): return "/workshops/\(id)"
+        case .workshopEvents(let id): return "/workshops/\(id)/events"
+        case .workshopNote(let id): return "/workshops/\(id)/note"
+        case .workshopNotes(let id): return "/workshops/\(id)/notes"
+        case .workshopMerge(let id): return "/workshops/\(id)/merge"
+        case .script(let name): return "/js/\(name)"
         case .stylesheet: return "/css/samen.css"
         }
     }

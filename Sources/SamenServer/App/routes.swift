@@ -23,4 +23,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignalController())
     try app.register(collection: SignalsAPIController())
     try app.register(collection: AbsenceController())
+    try app.register(collection: PyramidController())
 }

@@ -112,6 +112,8 @@ public enum DemoLoader {
                                      [UUID(), a.schoolID, a.studentID, a.date.iso, a.hours, nil as Int?, a.authorised, a.reason,
                                       AbsenceRules.isExemption(a.reason), "import", now] as [any Encodable & Sendable]
                                  })
+        let pyramids = PyramidService(db: db)
+        for (schoolID, fields) in activity.interventions { _ = try await pyramids.create(fields, schoolID: schoolID, now: now) }
         let engine = RuleEngine(db: db)
         for school in demo.schools {
             try await engine.evaluate(schoolID: school.id, today: today, now: now)

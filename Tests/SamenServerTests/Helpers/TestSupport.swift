@@ -129,6 +129,8 @@ struct SignalFixtures {
     var incident: (home: UUID, other: UUID)
     var signal: (home: UUID, other: UUID)
     var label: (home: UUID, other: UUID)
+    var intervention: (home: UUID, other: UUID)
+    var workshop: (home: UUID, other: UUID)
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -150,6 +152,12 @@ struct SignalFixtures {
         }
         let home = try await make(school: world.home.id, student: world.student(in: world.teacherGroup).id, reporter: coordinator)
         let other = try await make(school: world.other.id, student: world.student(in: world.otherGroup).id, reporter: admin)
-        return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2))
+        let pyramids = PyramidService(db: app.db)
+        let fields = InterventionFields(name: "Huiswerkklas", tier: .two, provider: .school, target: .group)
+        let interventions = (try await pyramids.create(fields, schoolID: world.home.id), try await pyramids.create(fields, schoolID: world.other.id))
+        let workshops = (try await pyramids.startWorkshop(schoolID: world.home.id, title: "Teamdag", by: coordinator),
+                         try await pyramids.startWorkshop(schoolID: world.other.id, title: "Teamdag", by: admin))
+        return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
+                              intervention: interventions, workshop: workshops)
     }
 }
