@@ -198,6 +198,15 @@ struct AuthorizationMatrixTests {
             inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
         Row(route: "GET /api/v1/schools/:school/pyramid.svg", path: "/api/v1/schools/{school}/pyramid.svg",
             inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
+        // Dashboards
+        Row(route: "GET /schools/:school/dashboard", path: "/schools/{school}/dashboard",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 303),
+        Row(route: "GET /schools/:school/dashboard.csv", path: "/schools/{school}/dashboard.csv?figure=behaviour",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 303),
+        Row(route: "GET /api/v1/schools/:school/dashboard", path: "/api/v1/schools/{school}/dashboard",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/charts/:figure", path: "/api/v1/schools/{school}/charts/triangle",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),

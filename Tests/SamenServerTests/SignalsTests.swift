@@ -554,3 +554,56 @@ struct PyramidServerTests {
         }
     }
 }
+
+@Suite("Dashboard")
+struct DashboardTests {
+    struct Body: Decodable { struct F: Decodable { var key: String; var header: [String]; var rows: [[String]] }; var figures: [F] }
+
+    func count(_ body: Body, _ figure: String, _ label: String) -> Int {
+        Int(body.figures.first { $0.key == figure }?.rows.first { $0[0] == label }?[1] ?? "0") ?? 0
+    }
+
+    @Test("Every figure follows the data: three completed thefts count, a draft does not; CSV and SVG of each figure")
+    func figures() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let before = try await coordinator.get("/api/v1/schools/\(world.home.id)/dashboard").content.decode(Body.self)
+            #expect(before.figures.map(\.key) == DashboardService.keys)
+            let labels = try await coordinator.get("/api/v1/schools/\(world.home.id)/labels").content.decode(LabelListBody.self).items
+            let theft = labels.first { $0.code == "theft" }!.id, corridor = labels.first { $0.code == "corridor" }!.id
+            struct Payload: Encodable { var students: [[String: String]]; var date: String; var time: String; var behaviour_id: UUID; var location_id: UUID; var status: String? }
+            for (time, status) in [("10:05", nil), ("10:10", nil), ("13:30", nil), ("13:40", "draft")] as [(String, String?)] {
+                let r = try await coordinator.json(.POST, "/api/v1/incidents", Payload(students: [["student_id": student.id.uuidString]], date: LocalDate.today().iso,
+                                                                                       time: time, behaviour_id: theft, location_id: corridor, status: status))
+                #expect(r.status == .created)
+            }
+            let after = try await coordinator.get("/api/v1/schools/\(world.home.id)/dashboard").content.decode(Body.self)
+            #expect(count(after, "behaviour", "Diefstal") == count(before, "behaviour", "Diefstal") + 3)
+            #expect(count(after, "location", "Gang") == count(before, "location", "Gang") + 3)
+            #expect(count(after, "hour", "10:00") == count(before, "hour", "10:00") + 2)
+            #expect(count(after, "hour", "13:00") == count(before, "hour", "13:00") + 1)
+            let weekday = Catalogue.text("weekday_\(LocalDate.today().weekday)", .nl)
+            if LocalDate.today().weekday <= 5 { #expect(count(after, "weekday", weekday) == count(before, "weekday", weekday) + 3) }
+            #expect(after.figures.first { $0.key == "students" }?.rows.contains { $0[0] == "Fenna Oosterbaan" && $0[1] == "3" } == true)
+            // The triangle: shares of the school's students, against 80/15/5.
+            let triangle = after.figures.first { $0.key == "triangle" }!
+            #expect(triangle.rows.map { $0.last } == ["80%", "15%", "5%"])
+            // CSV: a spreadsheet opens it (BOM, semicolons), a formula-looking label stays text.
+            let csv = try await coordinator.get("/schools/\(world.home.id)/dashboard.csv?figure=behaviour")
+            #expect(csv.headers.contentType?.description.hasPrefix("text/csv") == true)
+            #expect(csv.text.hasPrefix("\u{FEFF}Gedrag;Incidenten\r\n") && csv.text.contains("Diefstal;"))
+            let svg = try await coordinator.get("/api/v1/schools/\(world.home.id)/charts/triangle")
+            #expect(svg.text.hasPrefix("<svg") && svg.text.contains("stroke-dasharray"))
+            #expect(try await coordinator.get("/api/v1/schools/\(world.home.id)/charts/nonsense").status == .badRequest)
+            #expect(try await coordinator.get("/api/v1/schools/\(world.home.id)/dashboard?year=2026").status == .badRequest)
+            #expect(try await coordinator.get("/api/v1/schools/\(world.home.id)/dashboard?month=1999-01").status == .badRequest)
+            // One month only.
+            let month = String(LocalDate.today().iso.prefix(7))
+            let only = try await coordinator.get("/api/v1/schools/\(world.home.id)/dashboard?month=\(month)").content.decode(Body.self)
+            #expect(count(only, "behaviour", "Diefstal") >= 3)
+            let page = try await coordinator.get("/schools/\(world.home.id)/dashboard")
+            #expect(page.status == .ok && page.text.components(separatedBy: "<svg").count - 1 == DashboardService.keys.count)
+        }
+    }
+}

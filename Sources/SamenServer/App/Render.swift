@@ -74,6 +74,10 @@ enum Navigation {
         if viewer.can(.read, .incident) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_incidents", .incidents)) }
         if viewer.can(.read, .signal) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_signals", .signals(tab: nil))) }
         if viewer.can(.read, .absence) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_absence", .absenceHome)) }
+        if viewer.can(.read, .incident), [StudentScope.ownSchools].contains(AccessPolicy.studentScope(user.role)),
+           let school = viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }) {
+            items.append(("nav_dashboard", .dashboard(school)))
+        }
         if viewer.can(.read, .intervention) {
             if AccessPolicy.schoolScope(user.role) == .ownSchools, let school = viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }) {
                 items.append(("nav_pyramid", .pyramid(school)))

@@ -56,6 +56,8 @@ enum SiteURL: Sendable {
     case workshopNotes(UUID)
     case workshopMerge(UUID)
     case script(String)
+    case dashboard(UUID)
+    case dashboardCSV(UUID)
     case stylesheet
 
     var path: String {
@@ -118,6 +120,8 @@ enum SiteURL: Sendable {
         case .workshopNotes(let id): return "/workshops/\(id)/notes"
         case .workshopMerge(let id): return "/workshops/\(id)/merge"
         case .script(let name): return "/js/\(name)"
+        case .dashboard(let school): return "/schools/\(school)/dashboard"
+        case .dashboardCSV(let school): return "/schools/\(school)/dashboard.csv"
         case .stylesheet: return "/css/samen.css"
         }
     }

@@ -24,4 +24,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignalsAPIController())
     try app.register(collection: AbsenceController())
     try app.register(collection: PyramidController())
+    try app.register(collection: DashboardController())
 }

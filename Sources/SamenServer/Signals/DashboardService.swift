@@ -1,0 +1,200 @@
+import Fluent
+import Foundation
+import SamenCore
+import SQLKit
+import Vapor
+
+/// One figure of a dashboard: categories, one or two series, optional
+/// targets. The chart, the data table and the CSV are all drawn from it.
+struct Figure: Sendable {
+    enum Format: Sendable { case count, decimal, percent }
+    struct Series: Sendable { var key: String; var colour: String; var values: [Double] }
+    var name: String
+    var categories: [String]
+    var series: [Series]
+    var targets: [Double?] = []
+    var format: Format = .count
+
+    func text(_ value: Double, _ language: Language) -> String { Self.text(value, format, language) }
+
+    static func text(_ value: Double, _ format: Format, _ language: Language) -> String {
+        switch format {
+        case .count: return String(Int(value.rounded()))
+        case .decimal:
+            let t = String(format: "%.2f", value)
+            return language == .nl ? t.replacingOccurrences(of: ".", with: ",") : t
+        case .percent: return String(Int((value * 100).rounded())) + "%"
+        }
+    }
+
+    func svg(_ language: Language) -> String {
+        BarChart.svg(title: Catalogue.text("dashboard_\(name)", language), categories: categories,
+                     series: series.map { BarChart.Series(name: Catalogue.text($0.key, language), colour: $0.colour, values: $0.values) },
+                     targets: targets, valueText: { text($0, language) })
+    }
+
+    /// The data table: a category column, a column per series, and the target when there is one.
+    func table(_ language: Language) -> (header: [String], rows: [[String]]) {
+        var header = [Catalogue.text("dashboard_col_\(name)", language)] + series.map { Catalogue.text($0.key, language) }
+        let hasTargets = targets.contains { $0 != nil }
+        if hasTargets { header.append(Catalogue.text("dashboard_target", language)) }
+        let rows = categories.enumerated().map { i, category in
+            [category] + series.map { i < $0.values.count ? text($0.values[i], language) : "" }
+                + (hasTargets ? [i < targets.count ? targets[i].map { text($0, language) } ?? "" : ""] : [])
+        }
+        return (header, rows)
+    }
+}
+
+/// The coordinator's and leader's dashboard for a school, a school year and
+/// optionally one month. Every figure is an SQL aggregate (SQLKit), the same
+/// on SQLite and PostgreSQL; Swift only lays them out.
+struct DashboardService {
+    let db: Database
+    var sql: any SQLDatabase { db as! any SQLDatabase }
+
+    struct Period: Sendable {
+        var year: SchoolYearPeriod
+        /// "yyyy-mm" for one month of the year, or nil for the whole year.
+        var month: String?
+        var from: LocalDate { month.flatMap { LocalDate(iso: $0 + "-01") } ?? year.start }
+        var to: LocalDate {
+            guard let start = month.flatMap({ LocalDate(iso: $0 + "-01") }) else { return year.end }
+            return LocalDate(year: start.year, month: start.month, day: LocalDate.daysIn(month: start.month, year: start.year))!
+        }
+    }
+
+    static let keys = ["per_day", "behaviour", "location", "hour", "weekday", "students", "triangle", "recognitions", "signal_age", "tiers"]
+
+    /// The school years with incidents, newest first (at least the current one).
+    func years(schoolID: UUID) async throws -> [String] {
+        let found = try await sql.raw("SELECT DISTINCT school_year FROM incidents WHERE school_id = \(bind: schoolID) ORDER BY school_year DESC")
+            .all().map { try $0.decode(column: "school_year", as: String.self) }
+        let current = SchoolYearPeriod.containing(.today()).name
+        return found.contains(current) ? found : [current] + found
+    }
+
+    /// The incidents of the school and period that count: complete ones.
+    func scope(_ schoolID: UUID, _ period: Period) -> SQLQueryString {
+        "i.school_id = \(bind: schoolID) AND i.school_year = \(bind: period.year.name) AND i.status = 'complete' AND i.date >= \(bind: period.from.iso) AND i.date <= \(bind: period.to.iso)"
+    }
+
+    func figures(schoolID: UUID, period: Period, thresholds: DecisionThresholds, language: Language, today: LocalDate = .today()) async throws -> [Figure] {
+        let scope = scope(schoolID, period)
+        let text = "text_" + language.rawValue
+        func pairs(_ query: SQLQueryString, label: String = "label") async throws -> [(String, Double)] {
+            try await sql.raw(query).all().map { (try $0.decode(column: label, as: String.self), Double(try $0.decode(column: "n", as: Int.self))) }
+        }
+        var figures: [Figure] = []
+
+        // Incidents per school day, per month (school days: weekdays of the month within the period).
+        let months = try await pairs("SELECT substr(i.date, 1, 7) AS label, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY substr(i.date, 1, 7) ORDER BY label")
+        let byMonth = Dictionary(months, uniquingKeysWith: +)
+        var monthKeys: [String] = []
+        var day = LocalDate(year: period.from.year, month: period.from.month, day: 1)!
+        while day <= min(period.to, today) {
+            monthKeys.append(String(day.iso.prefix(7)))
+            day = LocalDate(year: day.month == 12 ? day.year + 1 : day.year, month: day.month % 12 + 1, day: 1)!
+        }
+        let calendar = SchoolCalendar()
+        let perDay = monthKeys.map { key -> Double in
+            let start = max(LocalDate(iso: key + "-01")!, period.from)
+            let last = LocalDate(iso: key + "-01")!
+            let end = min(LocalDate(year: last.year, month: last.month, day: LocalDate.daysIn(month: last.month, year: last.year))!, period.to, today)
+            let days = calendar.schoolDays(from: start, through: end)
+            return days == 0 ? 0 : (byMonth[key] ?? 0) / Double(days)
+        }
+        figures.append(Figure(name: "per_day", categories: monthKeys.map { Self.monthName($0, language) },
+                              series: [.init(key: "dashboard_series_incidents_per_day", colour: "#c62828", values: perDay)], format: .decimal))
+
+        for (key, column) in [("behaviour", "behaviour_id"), ("location", "location_id")] {
+            let rows = try await pairs("""
+                SELECT l.\(unsafeRaw: text) AS label, COUNT(*) AS n FROM incidents i JOIN labels l ON l.id = i.\(unsafeRaw: column)
+                WHERE \(scope) GROUP BY l.id, l.\(unsafeRaw: text) ORDER BY n DESC, label
+                """)
+            figures.append(Figure(name: key, categories: rows.map(\.0), series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: rows.map(\.1))]))
+        }
+
+        let hours = Dictionary(try await sql.raw("SELECT i.minute / 60 AS h, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.minute / 60").all()
+            .map { (try $0.decode(column: "h", as: Int.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        let span = (hours.keys.min().map { min($0, 8) } ?? 8)...(hours.keys.max().map { max($0, 16) } ?? 16)
+        figures.append(Figure(name: "hour", categories: span.map { "\($0):00" },
+                              series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: span.map { hours[$0] ?? 0 })]))
+
+        let weekdays = Dictionary(try await sql.raw("SELECT i.weekday AS d, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.weekday").all()
+            .map { (try $0.decode(column: "d", as: Int.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        figures.append(Figure(name: "weekday", categories: (1...5).map { Catalogue.text("weekday_\($0)", language) },
+                              series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: (1...5).map { weekdays[$0] ?? 0 })]))
+
+        let students = try await sql.raw("""
+            SELECT s.first_name, s.particle, s.last_name, s.number, COUNT(*) AS n
+            FROM incidents i JOIN incident_students x ON x.incident_id = i.id JOIN students s ON s.id = x.student_id
+            WHERE \(scope) GROUP BY s.id, s.first_name, s.particle, s.last_name, s.number ORDER BY n DESC, s.last_name LIMIT 10
+            """).all()
+        figures.append(Figure(name: "students", categories: try students.map {
+            PersonName(first: try $0.decode(column: "first_name", as: String.self), particle: try $0.decode(column: "particle", as: String.self),
+                       last: try $0.decode(column: "last_name", as: String.self)).display
+        }, series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: try students.map { Double(try $0.decode(column: "n", as: Int.self)) })]))
+
+        // The triangle: enrolled students by incidents in the period (0–1, 2–5, 6+), against 80/15/5.
+        // The bucket is computed in an inner query and grouped outside: PostgreSQL does not see two
+        // CASE expressions with different parameter numbers as the same expression.
+        let bands = Dictionary(try await sql.raw("""
+            SELECT band, COUNT(*) AS n FROM (
+              SELECT CASE WHEN t.n >= \(bind: thresholds.redFrom) THEN 'red' WHEN t.n >= \(bind: thresholds.yellowFrom) THEN 'yellow' ELSE 'green' END AS band
+              FROM (SELECT x.student_id, COUNT(*) AS n FROM incidents i JOIN incident_students x ON x.incident_id = i.id
+                    JOIN students s ON s.id = x.student_id AND s.left_on IS NULL WHERE \(scope) GROUP BY x.student_id) t) b
+            GROUP BY band
+            """).all().map { (try $0.decode(column: "band", as: String.self), try $0.decode(column: "n", as: Int.self)) }, uniquingKeysWith: +)
+        let enrolled = try await sql.raw("SELECT COUNT(*) AS n FROM students WHERE school_id = \(bind: schoolID) AND left_on IS NULL")
+            .first(decodingColumn: "n", as: Int.self) ?? 0
+        let red = bands["red"] ?? 0, yellow = bands["yellow"] ?? 0
+        let green = max(0, enrolled - red - yellow)
+        let total = Double(max(enrolled, 1))
+        figures.append(Figure(name: "triangle", categories: ["green", "yellow", "red"].map { Catalogue.text("band_\($0)", language) },
+                              series: [.init(key: "dashboard_series_students_share", colour: "#1f5f8b", values: [Double(green) / total, Double(yellow) / total, Double(red) / total])],
+                              targets: [0.80, 0.15, 0.05], format: .percent))
+
+        let praise = Dictionary(try await pairs("""
+            SELECT substr(r.date, 1, 7) AS label, COUNT(*) AS n FROM recognitions r
+            WHERE r.school_id = \(bind: schoolID) AND r.school_year = \(bind: period.year.name) AND r.date >= \(bind: period.from.iso) AND r.date <= \(bind: period.to.iso)
+            GROUP BY substr(r.date, 1, 7)
+            """), uniquingKeysWith: +)
+        figures.append(Figure(name: "recognitions", categories: monthKeys.map { Self.monthName($0, language) },
+                              series: [.init(key: "dashboard_series_recognitions", colour: "#2e7d32", values: monthKeys.map { praise[$0] ?? 0 }),
+                                       .init(key: "dashboard_series_incidents", colour: "#c62828", values: monthKeys.map { byMonth[$0] ?? 0 })]))
+
+        // Open signals by how long they have waited.
+        let cuts = [today.adding(days: -7), today.adding(days: -14), today.adding(days: -28)].map(\.iso)
+        let ages = Dictionary(try await sql.raw("""
+            SELECT age, COUNT(*) AS n FROM (
+              SELECT CASE WHEN fired_on >= \(bind: cuts[0]) THEN 'a' WHEN fired_on >= \(bind: cuts[1]) THEN 'b' WHEN fired_on >= \(bind: cuts[2]) THEN 'c' ELSE 'd' END AS age
+              FROM signals WHERE school_id = \(bind: schoolID) AND status = 'open') t
+            GROUP BY age
+            """).all().map { (try $0.decode(column: "age", as: String.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        figures.append(Figure(name: "signal_age", categories: ["a", "b", "c", "d"].map { Catalogue.text("dashboard_age_\($0)", language) },
+                              series: [.init(key: "dashboard_series_signals", colour: "#b58900", values: ["a", "b", "c", "d"].map { ages[$0] ?? 0 })]))
+
+        // Students per tier: the latest decision's tier, Tier I without one.
+        let tiers = Dictionary(try await sql.raw("""
+            SELECT tier, COUNT(*) AS n FROM (
+              SELECT COALESCE((SELECT d.tier_after FROM decisions d WHERE d.student_id = s.id ORDER BY d.decided_at DESC LIMIT 1), 1) AS tier
+              FROM students s WHERE s.school_id = \(bind: schoolID) AND s.left_on IS NULL) t
+            GROUP BY tier
+            """).all().map { (try $0.decode(column: "tier", as: Int.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        figures.append(Figure(name: "tiers", categories: Tier.allCases.map { Catalogue.text("tier_\($0.rawValue)", language) },
+                              series: [.init(key: "dashboard_series_students", colour: "#1f5f8b", values: Tier.allCases.map { tiers[$0.rawValue] ?? 0 })]))
+        return figures
+    }
+
+    static func monthName(_ key: String, _ language: Language) -> String {
+        guard let date = LocalDate(iso: key + "-01") else { return key }
+        let names = language == .nl ? ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+                                    : ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return names[date.month - 1] + " " + String(date.year % 100 < 10 ? "0" : "") + String(date.year % 100)
+    }
+}
+
+extension Request {
+    var dashboards: DashboardService { DashboardService(db: db) }
+}
