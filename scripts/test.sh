@@ -63,7 +63,7 @@ pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_test
 say "server tests on PostgreSQL"
 SAMEN_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_test?sslmode=disable" swift test --skip-build --filter SamenServerTests
 
-say "the samen command on PostgreSQL: migrate, demo, import"
+say "the samen command on PostgreSQL: migrate, demo, import, rules"
 pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_cli
 export_url="postgres://postgres@127.0.0.1:$PGPORT/samen_cli?sslmode=disable"
 BIN="$ROOT/.build/debug/samen"
@@ -72,6 +72,9 @@ DATABASE_URL="$export_url" "$BIN" demo | tail -2
 printf 'leerlingnummer;roepnaam;achternaam;geboortedatum;groep\n990001;Test;Persoon;01-02-2016;5a\n' > "$WORK/one.csv"
 DATABASE_URL="$export_url" "$BIN" import students "$WORK/one.csv" --school 10AA
 DATABASE_URL="$export_url" "$BIN" import students "$WORK/one.csv" --school 10AA | grep -q "0 nieuw, 0 gewijzigd, 1 ongewijzigd"
+# The demo raised its signals when it loaded: a second evaluation raises nothing new.
+DATABASE_URL="$export_url" "$BIN" rules run --school 10AA | tee "$WORK/rules.txt"
+grep -q "10AA OBS De Regenboog: 0 nieuwe signalen" "$WORK/rules.txt"
 
 # --- browser tests --------------------------------------------------------------
 say "browser tests (headless Chromium) against samen serve --demo"

@@ -311,6 +311,8 @@ extension Catalogue {
         "weekday_4": .init(nl: "donderdag", en: "Thursday"),
         "weekday_5": .init(nl: "vrijdag", en: "Friday"),
 
+        "cli_rules_run": .init(nl: "%1: %2 nieuwe signalen (%3 ms)", en: "%1: %2 new signals (%3 ms)"),
+
         // Home
         "home_worklist": .init(nl: "Wat wacht op u", en: "What is waiting for you"),
         "home_new_signals": .init(nl: "nieuwe signalen", en: "new signals"),

@@ -311,7 +311,7 @@ public struct DemoActivity: Sendable {
     }
 
     /// A school day, Mondays more often and Fridays less, as schools report.
-    static func pickDay(_ days: [LocalDate], _ rng: inout SeededGenerator) -> LocalDate {
+    public static func pickDay(_ days: [LocalDate], _ rng: inout SeededGenerator) -> LocalDate {
         while true {
             let day = days.randomElement(using: &rng)!
             let weight = [1.3, 1.0, 0.9, 1.0, 0.8][day.weekday - 1]
@@ -321,7 +321,7 @@ public struct DemoActivity: Sendable {
 
     /// A time of day: a third in the breaks, the rest spread over lessons
     /// (primary schools end at 14:30 and at noon on Wednesdays).
-    static func pickMinute(_ type: SchoolType, weekday: Int, _ rng: inout SeededGenerator) -> (Int, Bool) {
+    public static func pickMinute(_ type: SchoolType, weekday: Int, _ rng: inout SeededGenerator) -> (Int, Bool) {
         if Double.random(in: 0..<1, using: &rng) < 0.33 {
             return Bool.random(using: &rng) ? (Int.random(in: 600...630, using: &rng), true) : (Int.random(in: 720...765, using: &rng), true)
         }

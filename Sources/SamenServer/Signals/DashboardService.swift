@@ -79,17 +79,74 @@ struct DashboardService {
         "i.school_id = \(bind: schoolID) AND i.school_year = \(bind: period.year.name) AND i.status = 'complete' AND i.date >= \(bind: period.from.iso) AND i.date <= \(bind: period.to.iso)"
     }
 
-    func figures(schoolID: UUID, period: Period, thresholds: DecisionThresholds, language: Language, today: LocalDate = .today()) async throws -> [Figure] {
+    /// The dashboard's SQL, by name: `figures` runs these, and `samen dashboard-sql`
+    /// prints them for the benchmark that runs them in the sqlite3 shell.
+    func queries(schoolID: UUID, period: Period, thresholds: DecisionThresholds, language: Language, today: LocalDate) -> [(name: String, sql: SQLQueryString)] {
         let scope = scope(schoolID, period)
         let text = "text_" + language.rawValue
-        func pairs(_ query: SQLQueryString, label: String = "label") async throws -> [(String, Double)] {
-            try await sql.raw(query).all().map { (try $0.decode(column: label, as: String.self), Double(try $0.decode(column: "n", as: Int.self))) }
+        let cuts = [today.adding(days: -7), today.adding(days: -14), today.adding(days: -28)].map(\.iso)
+        func byLabel(_ column: String) -> SQLQueryString {
+            """
+            SELECT l.\(unsafeRaw: text) AS label, COUNT(*) AS n FROM incidents i JOIN labels l ON l.id = i.\(unsafeRaw: column)
+            WHERE \(scope) GROUP BY l.id, l.\(unsafeRaw: text) ORDER BY n DESC, label
+            """
+        }
+        return [
+            ("months", "SELECT substr(i.date, 1, 7) AS label, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY substr(i.date, 1, 7) ORDER BY label"),
+            ("behaviour", byLabel("behaviour_id")),
+            ("location", byLabel("location_id")),
+            ("hour", "SELECT i.minute / 60 AS h, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.minute / 60"),
+            ("weekday", "SELECT i.weekday AS d, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.weekday"),
+            ("students", """
+                SELECT s.first_name, s.particle, s.last_name, s.number, COUNT(*) AS n
+                FROM incidents i JOIN incident_students x ON x.incident_id = i.id JOIN students s ON s.id = x.student_id
+                WHERE \(scope) GROUP BY s.id, s.first_name, s.particle, s.last_name, s.number ORDER BY n DESC, s.last_name LIMIT 10
+                """),
+            // The bucket is computed in an inner query and grouped outside: PostgreSQL does not see two
+            // CASE expressions with different parameter numbers as the same expression.
+            ("bands", """
+                SELECT band, COUNT(*) AS n FROM (
+                  SELECT CASE WHEN t.n >= \(bind: thresholds.redFrom) THEN 'red' WHEN t.n >= \(bind: thresholds.yellowFrom) THEN 'yellow' ELSE 'green' END AS band
+                  FROM (SELECT x.student_id, COUNT(*) AS n FROM incidents i JOIN incident_students x ON x.incident_id = i.id
+                        JOIN students s ON s.id = x.student_id AND s.left_on IS NULL WHERE \(scope) GROUP BY x.student_id) t) b
+                GROUP BY band
+                """),
+            ("enrolled", "SELECT COUNT(*) AS n FROM students WHERE school_id = \(bind: schoolID) AND left_on IS NULL"),
+            ("recognitions", """
+                SELECT substr(r.date, 1, 7) AS label, COUNT(*) AS n FROM recognitions r
+                WHERE r.school_id = \(bind: schoolID) AND r.school_year = \(bind: period.year.name) AND r.date >= \(bind: period.from.iso) AND r.date <= \(bind: period.to.iso)
+                GROUP BY substr(r.date, 1, 7)
+                """),
+            ("signal_age", """
+                SELECT age, COUNT(*) AS n FROM (
+                  SELECT CASE WHEN fired_on >= \(bind: cuts[0]) THEN 'a' WHEN fired_on >= \(bind: cuts[1]) THEN 'b' WHEN fired_on >= \(bind: cuts[2]) THEN 'c' ELSE 'd' END AS age
+                  FROM signals WHERE school_id = \(bind: schoolID) AND status = 'open') t
+                GROUP BY age
+                """),
+            // Students per tier: the latest decision's tier, Tier I without one.
+            ("tiers", """
+                SELECT tier, COUNT(*) AS n FROM (
+                  SELECT COALESCE((SELECT d.tier_after FROM decisions d WHERE d.student_id = s.id ORDER BY d.decided_at DESC LIMIT 1), 1) AS tier
+                  FROM students s WHERE s.school_id = \(bind: schoolID) AND s.left_on IS NULL) t
+                GROUP BY tier
+                """),
+        ]
+    }
+
+    func figures(schoolID: UUID, period: Period, thresholds: DecisionThresholds, language: Language, today: LocalDate = .today()) async throws -> [Figure] {
+        let queries = Dictionary(uniqueKeysWithValues: queries(schoolID: schoolID, period: period, thresholds: thresholds, language: language, today: today)
+            .map { ($0.name, $0.sql) })
+        func rows(_ name: String) async throws -> [SQLRow] { try await sql.raw(queries[name]!).all() }
+        func counts<K: Decodable & Hashable>(_ name: String, _ column: String, as: K.Type) async throws -> [K: Double] {
+            Dictionary(try await rows(name).map { (try $0.decode(column: column, as: K.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        }
+        func pairs(_ name: String) async throws -> [(String, Double)] {
+            try await rows(name).map { (try $0.decode(column: "label", as: String.self), Double(try $0.decode(column: "n", as: Int.self))) }
         }
         var figures: [Figure] = []
 
         // Incidents per school day, per month (school days: weekdays of the month within the period).
-        let months = try await pairs("SELECT substr(i.date, 1, 7) AS label, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY substr(i.date, 1, 7) ORDER BY label")
-        let byMonth = Dictionary(months, uniquingKeysWith: +)
+        let byMonth = try await counts("months", "label", as: String.self)
         var monthKeys: [String] = []
         var day = LocalDate(year: period.from.year, month: period.from.month, day: 1)!
         while day <= min(period.to, today) {
@@ -98,93 +155,77 @@ struct DashboardService {
         }
         let calendar = SchoolCalendar()
         let perDay = monthKeys.map { key -> Double in
-            let start = max(LocalDate(iso: key + "-01")!, period.from)
-            let last = LocalDate(iso: key + "-01")!
-            let end = min(LocalDate(year: last.year, month: last.month, day: LocalDate.daysIn(month: last.month, year: last.year))!, period.to, today)
-            let days = calendar.schoolDays(from: start, through: end)
+            let first = LocalDate(iso: key + "-01")!
+            let end = min(LocalDate(year: first.year, month: first.month, day: LocalDate.daysIn(month: first.month, year: first.year))!, period.to, today)
+            let days = calendar.schoolDays(from: max(first, period.from), through: end)
             return days == 0 ? 0 : (byMonth[key] ?? 0) / Double(days)
         }
         figures.append(Figure(name: "per_day", categories: monthKeys.map { Self.monthName($0, language) },
                               series: [.init(key: "dashboard_series_incidents_per_day", colour: "#c62828", values: perDay)], format: .decimal))
 
-        for (key, column) in [("behaviour", "behaviour_id"), ("location", "location_id")] {
-            let rows = try await pairs("""
-                SELECT l.\(unsafeRaw: text) AS label, COUNT(*) AS n FROM incidents i JOIN labels l ON l.id = i.\(unsafeRaw: column)
-                WHERE \(scope) GROUP BY l.id, l.\(unsafeRaw: text) ORDER BY n DESC, label
-                """)
-            figures.append(Figure(name: key, categories: rows.map(\.0), series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: rows.map(\.1))]))
+        for name in ["behaviour", "location"] {
+            let found = try await pairs(name)
+            figures.append(Figure(name: name, categories: found.map(\.0), series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: found.map(\.1))]))
         }
 
-        let hours = Dictionary(try await sql.raw("SELECT i.minute / 60 AS h, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.minute / 60").all()
-            .map { (try $0.decode(column: "h", as: Int.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        let hours = try await counts("hour", "h", as: Int.self)
         let span = (hours.keys.min().map { min($0, 8) } ?? 8)...(hours.keys.max().map { max($0, 16) } ?? 16)
         figures.append(Figure(name: "hour", categories: span.map { "\($0):00" },
                               series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: span.map { hours[$0] ?? 0 })]))
 
-        let weekdays = Dictionary(try await sql.raw("SELECT i.weekday AS d, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.weekday").all()
-            .map { (try $0.decode(column: "d", as: Int.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        let weekdays = try await counts("weekday", "d", as: Int.self)
         figures.append(Figure(name: "weekday", categories: (1...5).map { Catalogue.text("weekday_\($0)", language) },
                               series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: (1...5).map { weekdays[$0] ?? 0 })]))
 
-        let students = try await sql.raw("""
-            SELECT s.first_name, s.particle, s.last_name, s.number, COUNT(*) AS n
-            FROM incidents i JOIN incident_students x ON x.incident_id = i.id JOIN students s ON s.id = x.student_id
-            WHERE \(scope) GROUP BY s.id, s.first_name, s.particle, s.last_name, s.number ORDER BY n DESC, s.last_name LIMIT 10
-            """).all()
+        let students = try await rows("students")
         figures.append(Figure(name: "students", categories: try students.map {
             PersonName(first: try $0.decode(column: "first_name", as: String.self), particle: try $0.decode(column: "particle", as: String.self),
                        last: try $0.decode(column: "last_name", as: String.self)).display
         }, series: [.init(key: "dashboard_series_incidents", colour: "#c62828", values: try students.map { Double(try $0.decode(column: "n", as: Int.self)) })]))
 
         // The triangle: enrolled students by incidents in the period (0–1, 2–5, 6+), against 80/15/5.
-        // The bucket is computed in an inner query and grouped outside: PostgreSQL does not see two
-        // CASE expressions with different parameter numbers as the same expression.
-        let bands = Dictionary(try await sql.raw("""
-            SELECT band, COUNT(*) AS n FROM (
-              SELECT CASE WHEN t.n >= \(bind: thresholds.redFrom) THEN 'red' WHEN t.n >= \(bind: thresholds.yellowFrom) THEN 'yellow' ELSE 'green' END AS band
-              FROM (SELECT x.student_id, COUNT(*) AS n FROM incidents i JOIN incident_students x ON x.incident_id = i.id
-                    JOIN students s ON s.id = x.student_id AND s.left_on IS NULL WHERE \(scope) GROUP BY x.student_id) t) b
-            GROUP BY band
-            """).all().map { (try $0.decode(column: "band", as: String.self), try $0.decode(column: "n", as: Int.self)) }, uniquingKeysWith: +)
-        let enrolled = try await sql.raw("SELECT COUNT(*) AS n FROM students WHERE school_id = \(bind: schoolID) AND left_on IS NULL")
-            .first(decodingColumn: "n", as: Int.self) ?? 0
-        let red = bands["red"] ?? 0, yellow = bands["yellow"] ?? 0
+        let bands = try await counts("bands", "band", as: String.self)
+        let enrolled = try await rows("enrolled").first?.decode(column: "n", as: Int.self) ?? 0
+        let red = Int(bands["red"] ?? 0), yellow = Int(bands["yellow"] ?? 0)
         let green = max(0, enrolled - red - yellow)
         let total = Double(max(enrolled, 1))
         figures.append(Figure(name: "triangle", categories: ["green", "yellow", "red"].map { Catalogue.text("band_\($0)", language) },
                               series: [.init(key: "dashboard_series_students_share", colour: "#1f5f8b", values: [Double(green) / total, Double(yellow) / total, Double(red) / total])],
                               targets: [0.80, 0.15, 0.05], format: .percent))
 
-        let praise = Dictionary(try await pairs("""
-            SELECT substr(r.date, 1, 7) AS label, COUNT(*) AS n FROM recognitions r
-            WHERE r.school_id = \(bind: schoolID) AND r.school_year = \(bind: period.year.name) AND r.date >= \(bind: period.from.iso) AND r.date <= \(bind: period.to.iso)
-            GROUP BY substr(r.date, 1, 7)
-            """), uniquingKeysWith: +)
+        let praise = try await counts("recognitions", "label", as: String.self)
         figures.append(Figure(name: "recognitions", categories: monthKeys.map { Self.monthName($0, language) },
                               series: [.init(key: "dashboard_series_recognitions", colour: "#2e7d32", values: monthKeys.map { praise[$0] ?? 0 }),
                                        .init(key: "dashboard_series_incidents", colour: "#c62828", values: monthKeys.map { byMonth[$0] ?? 0 })]))
 
-        // Open signals by how long they have waited.
-        let cuts = [today.adding(days: -7), today.adding(days: -14), today.adding(days: -28)].map(\.iso)
-        let ages = Dictionary(try await sql.raw("""
-            SELECT age, COUNT(*) AS n FROM (
-              SELECT CASE WHEN fired_on >= \(bind: cuts[0]) THEN 'a' WHEN fired_on >= \(bind: cuts[1]) THEN 'b' WHEN fired_on >= \(bind: cuts[2]) THEN 'c' ELSE 'd' END AS age
-              FROM signals WHERE school_id = \(bind: schoolID) AND status = 'open') t
-            GROUP BY age
-            """).all().map { (try $0.decode(column: "age", as: String.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        let ages = try await counts("signal_age", "age", as: String.self)
         figures.append(Figure(name: "signal_age", categories: ["a", "b", "c", "d"].map { Catalogue.text("dashboard_age_\($0)", language) },
                               series: [.init(key: "dashboard_series_signals", colour: "#b58900", values: ["a", "b", "c", "d"].map { ages[$0] ?? 0 })]))
 
-        // Students per tier: the latest decision's tier, Tier I without one.
-        let tiers = Dictionary(try await sql.raw("""
-            SELECT tier, COUNT(*) AS n FROM (
-              SELECT COALESCE((SELECT d.tier_after FROM decisions d WHERE d.student_id = s.id ORDER BY d.decided_at DESC LIMIT 1), 1) AS tier
-              FROM students s WHERE s.school_id = \(bind: schoolID) AND s.left_on IS NULL) t
-            GROUP BY tier
-            """).all().map { (try $0.decode(column: "tier", as: Int.self), Double(try $0.decode(column: "n", as: Int.self))) }, uniquingKeysWith: +)
+        let tiers = try await counts("tiers", "tier", as: Int.self)
         figures.append(Figure(name: "tiers", categories: Tier.allCases.map { Catalogue.text("tier_\($0.rawValue)", language) },
                               series: [.init(key: "dashboard_series_students", colour: "#1f5f8b", values: Tier.allCases.map { tiers[$0.rawValue] ?? 0 })]))
         return figures
+    }
+
+    /// The dashboard's queries as plain SQL with the values written in, for the sqlite3 shell.
+    func literalSQL(schoolID: UUID, period: Period, thresholds: DecisionThresholds, today: LocalDate = .today()) -> String {
+        queries(schoolID: schoolID, period: period, thresholds: thresholds, language: .nl, today: today).map { _, query in
+            var serializer = SQLSerializer(database: sql)
+            query.serialize(to: &serializer)
+            var out = "", binds = serializer.binds.makeIterator()
+            for ch in serializer.sql {
+                guard ch == "?" else { out.append(ch); continue }
+                switch binds.next() {
+                case let v as UUID: out += "'\(v.uuidString)'"
+                case let v as String: out += "'" + v.replacingOccurrences(of: "'", with: "''") + "'"
+                case let v as Int: out += String(v)
+                case let v?: out += "'\(v)'"
+                case nil: out += "NULL"
+                }
+            }
+            return out.replacingOccurrences(of: "\n", with: " ") + ";"
+        }.joined(separator: "\n") + "\n"
     }
 
     static func monthName(_ key: String, _ language: Language) -> String {
