@@ -78,6 +78,21 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses the stored ISO form only.
     public init?(iso: String) {
+        // Stored dates are always `yyyy-mm-dd`: read the digits in place (rules read tens of thousands).
+        let utf8 = iso.utf8
+        if utf8.count == 10, let fast = utf8.withContiguousStorageIfAvailable({ b -> LocalDate? in
+            func digits(_ range: Range<Int>) -> Int? {
+                var n = 0
+                for i in range { let d = Int(b[i]) - 48; guard d >= 0 && d <= 9 else { return nil }; n = n * 10 + d }
+                return n
+            }
+            guard b[4] == 45, b[7] == 45, let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+            return LocalDate(year: y, month: m, day: d)
+        }) {
+            guard let fast else { return nil }
+            self = fast
+            return
+        }
         let parts = iso.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
         self.init(year: y, month: m, day: d)

@@ -198,40 +198,58 @@ extension RuleEngine {
     /// Evaluates the absence rules for a school (some students, or all):
     /// a DUO report for every crossing of the unauthorised-hours threshold
     /// in the current school year, and a thuiszitter flag for who has been
-    /// absent every school day of the last four weeks.
+    /// absent every school day of the last four weeks. Only what each rule
+    /// needs is read: unauthorised rows for the reports, and the full
+    /// history only of students away on enough recent days to be thuiszitters.
     @discardableResult
     func evaluateAbsence(schoolID: UUID, studentIDs: [UUID]? = nil, today: LocalDate = .today(), now: Date = Date()) async throws -> Int {
         if let studentIDs, studentIDs.isEmpty { return 0 }
         let t = try await thresholds(schoolID: schoolID)
         let year = SchoolYearPeriod.containing(today)
-        // Enough history for a 28-day window at the year's start and a long thuiszitter stretch.
-        let from = year.start.adding(days: -t.absenceWindowDays)
-        var query: SQLQueryString = """
-            SELECT a.student_id, a.date, a.hours, a.authorised, a.exempt, s.birth_date FROM absences a JOIN students s ON s.id = a.student_id
-            WHERE a.school_id = \(bind: schoolID) AND a.date >= \(bind: from.iso) AND a.date <= \(bind: today.iso)
-            """
-        if let studentIDs { query += " AND a.student_id IN (\(binds: studentIDs))" }
-        struct Days { var records: [AbsenceRecord] = []; var hours: [LocalDate: Double] = [:]; var exempt: Set<LocalDate> = []; var birth: LocalDate? }
-        var byStudent: [UUID: Days] = [:]
-        for row in try await sql.raw(query).all() {
-            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
-            let id = try row.decode(column: "student_id", as: UUID.self)
-            let hours = try row.decode(column: "hours", as: Double.self)
-            byStudent[id, default: Days()].records.append(AbsenceRecord(date: date, hours: hours, authorised: try row.decode(column: "authorised", as: Bool.self)))
-            byStudent[id]!.hours[date, default: 0] += hours
-            if try row.decode(column: "exempt", as: Bool.self) { byStudent[id]!.exempt.insert(date) }
-            if byStudent[id]!.birth == nil { byStudent[id]!.birth = LocalDate(iso: try row.decode(column: "birth_date", as: String.self)) }
-        }
         let calendar = SchoolCalendar()
+        let students: SQLQueryString = studentIDs.map { " AND student_id IN (\(binds: $0))" } ?? ""
         var findings: [(UUID, RuleFinding)] = []
-        for (student, days) in byStudent {
-            for finding in AbsenceRules.reportFindings(days.records, calendar: calendar, t) where finding.date >= year.start {
+
+        // DUO reports: unauthorised hours from a window before the year's start.
+        var unauthorised: [UUID: [AbsenceRecord]] = [:]
+        for row in try await sql.raw("""
+            SELECT student_id, date, hours FROM absences WHERE school_id = \(bind: schoolID) AND authorised = \(bind: false)
+            AND date >= \(bind: year.start.adding(days: -t.absenceWindowDays).iso) AND date <= \(bind: today.iso)
+            """ + students).all() {
+            guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
+            unauthorised[try row.decode(column: "student_id", as: UUID.self), default: []]
+                .append(AbsenceRecord(date: date, hours: try row.decode(column: "hours", as: Double.self), authorised: false))
+        }
+        for (student, records) in unauthorised {
+            for finding in AbsenceRules.reportFindings(records, calendar: calendar, t) where finding.date >= year.start {
                 findings.append((student, finding))
             }
-            let absent = Set(days.hours.filter { $0.value >= AbsenceRules.absentDayHours }.keys)
-            if let birth = days.birth,
-               let finding = AbsenceRules.thuiszitter(absentDays: absent, exemptDays: days.exempt, birthDate: birth, today: today, calendar: calendar, t) {
-                findings.append((student, finding))
+        }
+
+        // Thuiszitters: only students with a non-exempt absence on at least as many days as the rule asks, recently.
+        var windowStart = today, counted = 0
+        while counted < t.thuiszitterSchoolDays {
+            if calendar.isSchoolDay(windowStart) { counted += 1 }
+            if counted < t.thuiszitterSchoolDays { windowStart = windowStart.adding(days: -1) }
+        }
+        let candidates = try await sql.raw("""
+            SELECT student_id FROM absences WHERE school_id = \(bind: schoolID) AND exempt = \(bind: false)
+            AND date >= \(bind: windowStart.iso) AND date <= \(bind: today.iso)
+            """ + students + " GROUP BY student_id HAVING COUNT(DISTINCT date) >= \(bind: t.thuiszitterSchoolDays)")
+            .all().map { try $0.decode(column: "student_id", as: UUID.self) }
+        if !candidates.isEmpty {
+            var births: [UUID: LocalDate] = [:]
+            for row in try await sql.select().columns("id", "birth_date").from("students").where("id", .in, SQLBind.group(candidates)).all() {
+                births[try row.decode(column: "id", as: UUID.self)] = LocalDate(iso: try row.decode(column: "birth_date", as: String.self))
+            }
+            let service = AbsenceService(db: db)
+            for student in candidates {
+                // A stretch can go back past the year's start; a year and a half covers any real case.
+                let (absent, exempt) = try await service.days(studentID: student, from: today.adding(days: -550), to: today)
+                if let birth = births[student],
+                   let finding = AbsenceRules.thuiszitter(absentDays: absent, exemptDays: exempt, birthDate: birth, today: today, calendar: calendar, t) {
+                    findings.append((student, finding))
+                }
             }
         }
         return try await raise(findings, schoolID: schoolID, now: now)

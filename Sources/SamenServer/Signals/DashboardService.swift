@@ -85,10 +85,11 @@ struct DashboardService {
         let scope = scope(schoolID, period)
         let text = "text_" + language.rawValue
         let cuts = [today.adding(days: -7), today.adding(days: -14), today.adding(days: -28)].map(\.iso)
+        // Counted in the index first, the few label rows joined after.
         func byLabel(_ column: String) -> SQLQueryString {
             """
-            SELECT l.\(unsafeRaw: text) AS label, COUNT(*) AS n FROM incidents i JOIN labels l ON l.id = i.\(unsafeRaw: column)
-            WHERE \(scope) GROUP BY l.id, l.\(unsafeRaw: text) ORDER BY n DESC, label
+            SELECT l.\(unsafeRaw: text) AS label, t.n FROM (SELECT i.\(unsafeRaw: column) AS id, COUNT(*) AS n FROM incidents i
+            WHERE \(scope) GROUP BY i.\(unsafeRaw: column)) t JOIN labels l ON l.id = t.id ORDER BY t.n DESC, label
             """
         }
         return [
@@ -98,9 +99,10 @@ struct DashboardService {
             ("hour", "SELECT i.minute / 60 AS h, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.minute / 60"),
             ("weekday", "SELECT i.weekday AS d, COUNT(*) AS n FROM incidents i WHERE \(scope) GROUP BY i.weekday"),
             ("students", """
-                SELECT s.first_name, s.particle, s.last_name, s.number, COUNT(*) AS n
-                FROM incidents i JOIN incident_students x ON x.incident_id = i.id JOIN students s ON s.id = x.student_id
-                WHERE \(scope) GROUP BY s.id, s.first_name, s.particle, s.last_name, s.number ORDER BY n DESC, s.last_name LIMIT 10
+                SELECT s.first_name, s.particle, s.last_name, s.number, t.n FROM (
+                  SELECT x.student_id, COUNT(*) AS n FROM incidents i JOIN incident_students x ON x.incident_id = i.id
+                  WHERE \(scope) GROUP BY x.student_id ORDER BY n DESC, x.student_id LIMIT 10) t
+                JOIN students s ON s.id = t.student_id ORDER BY t.n DESC, s.last_name
                 """),
             // The bucket is computed in an inner query and grouped outside: PostgreSQL does not see two
             // CASE expressions with different parameter numbers as the same expression.
@@ -108,7 +110,7 @@ struct DashboardService {
                 SELECT band, COUNT(*) AS n FROM (
                   SELECT CASE WHEN t.n >= \(bind: thresholds.redFrom) THEN 'red' WHEN t.n >= \(bind: thresholds.yellowFrom) THEN 'yellow' ELSE 'green' END AS band
                   FROM (SELECT x.student_id, COUNT(*) AS n FROM incidents i JOIN incident_students x ON x.incident_id = i.id
-                        JOIN students s ON s.id = x.student_id AND s.left_on IS NULL WHERE \(scope) GROUP BY x.student_id) t) b
+                        WHERE \(scope) GROUP BY x.student_id) t JOIN students s ON s.id = t.student_id AND s.left_on IS NULL) b
                 GROUP BY band
                 """),
             ("enrolled", "SELECT COUNT(*) AS n FROM students WHERE school_id = \(bind: schoolID) AND left_on IS NULL"),
@@ -213,15 +215,30 @@ struct DashboardService {
         queries(schoolID: schoolID, period: period, thresholds: thresholds, language: .nl, today: today).map { _, query in
             var serializer = SQLSerializer(database: sql)
             query.serialize(to: &serializer)
-            var out = "", binds = serializer.binds.makeIterator()
-            for ch in serializer.sql {
-                guard ch == "?" else { out.append(ch); continue }
-                switch binds.next() {
-                case let v as UUID: out += "'\(v.uuidString)'"
-                case let v as String: out += "'" + v.replacingOccurrences(of: "'", with: "''") + "'"
-                case let v as Int: out += String(v)
-                case let v?: out += "'\(v)'"
-                case nil: out += "NULL"
+            // Placeholders are `?1`, `?2`, … (SQLite) or `$1`, … (PostgreSQL): write each value in.
+            func literal(_ value: (any Encodable & Sendable)?) -> String {
+                switch value {
+                case let v as UUID: return "'\(v.uuidString)'"
+                case let v as String: return "'" + v.replacingOccurrences(of: "'", with: "''") + "'"
+                case let v as Int: return String(v)
+                case let v?: return "'\(v)'"
+                case nil: return "NULL"
+                }
+            }
+            var out = ""
+            let chars = Array(serializer.sql)
+            var i = 0, next = 0
+            while i < chars.count {
+                if chars[i] == "?" || chars[i] == "$" {
+                    var j = i + 1
+                    while j < chars.count, chars[j].isNumber { j += 1 }
+                    let index = j > i + 1 ? Int(String(chars[(i + 1)..<j]))! - 1 : next
+                    out += literal(index < serializer.binds.count ? serializer.binds[index] : nil)
+                    next = index + 1
+                    i = j
+                } else {
+                    out.append(chars[i])
+                    i += 1
                 }
             }
             return out.replacingOccurrences(of: "\n", with: " ") + ";"

@@ -311,7 +311,6 @@ struct IncidentController: RouteCollection {
         let status: IncidentStatus = form.send == "draft" ? .draft : IncidentWorkflow.sentStatus(for: user.role)
         do {
             let id = try await req.incidents.create(input, schoolID: school.id, reporterID: user.accountID, status: status)
-            if status == .complete { try await req.rules.evaluate(schoolID: school.id, studentIDs: input.students.map(\.id)) }
             return req.redirect(to: SiteURL.incident(id).path + "?saved=1")
         } catch let error as SamenError where error.field != nil {
             return try await again([error.field!: Catalogue.text(error.key, req.language, error.arguments)])

@@ -198,7 +198,9 @@ struct IncidentService {
         return school
     }
 
-    /// Stores a new incident with its students; returns its id.
+    /// Stores a new incident with its students; returns its id. A complete
+    /// incident runs the incident rules for its students in the same
+    /// transaction: one commit, and the signal is there when the answer is.
     func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus, now: Date = Date()) async throws -> UUID {
         try await check(input, schoolID: schoolID, current: [])
         let id = UUID()
@@ -214,6 +216,7 @@ struct IncidentService {
                         SQLBind(status.rawValue), SQLBind(reporterID), SQLBind(now), SQLBind(now))
                 .run()
             try await Self.insertStudents(input.students, incident: id, on: sql)
+            if status == .complete { try await RuleEngine(db: db).evaluate(schoolID: schoolID, studentIDs: input.students.map(\.id), now: now) }
         }
         return id
     }

@@ -87,26 +87,32 @@ struct RuleEngine {
         return try await raise(findings, schoolID: schoolID, now: now)
     }
 
-    /// Stores findings as open signals, skipping those already raised.
+    /// Stores findings as open signals, skipping those already raised
+    /// (read first, so a run that finds nothing new writes nothing); returns how many are new.
     func raise(_ findings: [(student: UUID, finding: RuleFinding)], schoolID: UUID, now: Date) async throws -> Int {
         guard !findings.isEmpty else { return 0 }
-        let before = try await count(schoolID: schoolID)
-        for chunk in stride(from: 0, to: findings.count, by: 500) {
+        var existing = Set<String>()
+        let students = Array(Set(findings.map(\.student)))
+        for chunk in stride(from: 0, to: students.count, by: 500) {
+            for row in try await sql.select().columns("student_id", "rule", "period").from("signals")
+                .where("student_id", .in, SQLBind.group(Array(students[chunk..<min(chunk + 500, students.count)]))).all() {
+                existing.insert("\(try row.decode(column: "student_id", as: UUID.self))|\(try row.decode(column: "rule", as: String.self))|\(try row.decode(column: "period", as: String.self))")
+            }
+        }
+        let fresh = findings.filter { !existing.contains("\($0.student)|\($0.finding.rule.rawValue)|\($0.finding.period)") }
+        for chunk in stride(from: 0, to: fresh.count, by: 500) {
             let insert = sql.insert(into: "signals").columns("id", "school_id", "student_id", "rule", "period", "fired_on", "figures", "due_by", "status", "raised_at")
-            for (student, finding) in findings[chunk..<min(chunk + 500, findings.count)] {
+            for (student, finding) in fresh[chunk..<min(chunk + 500, fresh.count)] {
                 let figures = String(decoding: try JSONEncoder().encode(finding.figures), as: UTF8.self)
                 insert.values(SQLBind(UUID()), SQLBind(schoolID), SQLBind(student), SQLBind(finding.rule.rawValue), SQLBind(finding.period),
                               SQLBind(finding.date.iso), SQLBind(figures), SQLBind(finding.dueBy?.iso), SQLBind(SignalStatus.open.rawValue), SQLBind(now))
             }
+            // Another request may have raised the same signal meanwhile: the unique index keeps one.
             try await insert.ignoringConflicts(with: ["student_id", "rule", "period"]).run()
         }
-        return try await count(schoolID: schoolID) - before
+        return fresh.count
     }
 
-    private func count(schoolID: UUID) async throws -> Int {
-        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("signals")
-            .where("school_id", .equal, SQLBind(schoolID)).first(decodingColumn: "n", as: Int.self) ?? 0
-    }
 }
 
 /// Signals and the team's decisions, within the scope of the person asking.

@@ -114,10 +114,11 @@ struct SignalsAPIController: RouteCollection {
         let input = IncidentInput(fields: fields, students: students, behaviourID: body.behaviour_id, locationID: body.location_id,
                                   motivationID: body.motivation_id, actionID: body.action_id)
         let id = try await req.incidents.create(input, schoolID: schoolID, reporterID: user.accountID, status: status)
-        if status == .complete { try await req.rules.evaluate(schoolID: schoolID, studentIDs: students.map(\.id)) }
         let response = Response(status: .created)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/incidents/\(id)")
-        try response.content.encode(try await req.incidents.incident(id, for: user.viewer, language: req.apiLanguage))
+        // The recorder always sees what they recorded: no scope query needed.
+        guard let created = try await req.incidents.load([id], language: req.apiLanguage).first else { throw SamenError.notFound }
+        try response.content.encode(created)
         return response
     }
 
