@@ -28,6 +28,8 @@ public enum Resource: String, CaseIterable, Sendable {
     case intervention
     /// Workshop sessions where a team puts its interventions on notes.
     case workshop
+    /// Students' enrolments in Tier II and III interventions, and their point cards.
+    case enrolment
 }
 
 /// How far a person's view of students reaches.
@@ -62,7 +64,7 @@ public enum AccessPolicy {
     /// (403 when not). Scope (which records) is decided separately (404 outside it).
     public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
         switch (resource, role) {
-        case (.signal, .admin):
+        case (.signal, .admin), (.enrolment, .admin):
             return action == .read
         case (_, .admin):
             return true
@@ -123,6 +125,15 @@ public enum AccessPolicy {
             // Everyone in the team adds notes; the coordinator merges and closes.
             return action == .read || action == .create
         case (.workshop, _):
+            return false
+        case (.enrolment, .coordinator):
+            return true
+        case (.enrolment, .teacher), (.enrolment, .youthworker):
+            // Within their own pair (checked per record); youth-care workers also need consent (issue 5).
+            return action == .read || action == .create || action == .update
+        case (.enrolment, .leader):
+            return action == .read
+        case (.enrolment, _):
             return false
         }
     }

@@ -338,3 +338,65 @@ extension RuleFinding {
         }
     }
 }
+
+// MARK: - Enrolments and point cards
+
+/// A student's enrolment in a Tier II or III intervention, validated.
+public struct EnrolmentFields: Sendable, Equatable {
+    public static let maxExpectations = 5
+    public static let maxPeriods = 10
+    public var goal: Double
+    public var start: LocalDate
+    public var review: LocalDate
+    public var expectations: [String]
+    public var periods: Int
+
+    public init(goal: Double, start: LocalDate, review: LocalDate, expectations: [String], periods: Int) {
+        self.goal = goal; self.start = start; self.review = review; self.expectations = expectations; self.periods = periods
+    }
+
+    /// Goal as a percentage (default 80), the review after the start, 3–5
+    /// expectations (one per line) and up to 10 periods a day.
+    public static func validate(goal: String, start: String, review: String, expectations: String, periods: String) -> Validated<EnrolmentFields> {
+        var problems: [FieldProblem] = []
+        let goalValue = goal.trimmed.isEmpty ? 80 : Int(goal.trimmed.replacingOccurrences(of: "%", with: ""))
+        if goalValue == nil || !(10...100).contains(goalValue!) { problems.append(.init(field: "goal", key: "enrolment_bad_goal", arguments: [goal])) }
+        let startDate = LocalDate.parse(start)
+        if startDate == nil { problems.append(.init(field: "start_on", key: start.trimmed.isEmpty ? "import_required" : "import_bad_date", arguments: [start])) }
+        let reviewDate = LocalDate.parse(review)
+        if reviewDate == nil { problems.append(.init(field: "review_on", key: review.trimmed.isEmpty ? "import_required" : "import_bad_date", arguments: [review])) }
+        else if let startDate, let reviewDate, reviewDate <= startDate { problems.append(.init(field: "review_on", key: "enrolment_review_before_start")) }
+        let list = expectations.split(whereSeparator: \.isNewline).map { String($0).trimmed }.filter { !$0.isEmpty }
+        if list.count < 1 || list.count > maxExpectations { problems.append(.init(field: "expectations", key: "enrolment_bad_expectations", arguments: [String(maxExpectations)])) }
+        if list.contains(where: { $0.count > 60 }) { problems.append(.init(field: "expectations", key: "import_too_long", arguments: ["60"])) }
+        let periodValue = Int(periods.trimmed)
+        if periodValue == nil || !(1...maxPeriods).contains(periodValue!) { problems.append(.init(field: "periods", key: "enrolment_bad_periods", arguments: [periods, String(maxPeriods)])) }
+        guard problems.isEmpty, let goalValue, let startDate, let reviewDate, let periodValue else { return .failure(problems) }
+        return .success(EnrolmentFields(goal: Double(goalValue) / 100, start: startDate, review: reviewDate, expectations: list, periods: periodValue))
+    }
+}
+
+extension PointCard {
+    /// A day's card from a form: `rating(expectation, period)` gives "0", "1", "2" or "" (not rated).
+    public static func read(date: LocalDate, expectations: Int, periods: Int, rating: (Int, Int) -> String?) -> Validated<PointCard> {
+        var ratings: [[Int?]] = []
+        for e in 0..<expectations {
+            var row: [Int?] = []
+            for p in 0..<periods {
+                let text = (rating(e, p) ?? "").trimmed
+                if text.isEmpty { row.append(nil); continue }
+                guard let n = Int(text), (0...2).contains(n) else {
+                    return .failure([FieldProblem(field: "r_\(e)_\(p)", key: "point_card_bad_rating", arguments: [text])])
+                }
+                row.append(n)
+            }
+            ratings.append(row)
+        }
+        let card = PointCard(date: date, ratings: ratings)
+        guard card.score != nil else { return .failure([FieldProblem(field: "ratings", key: "point_card_empty")]) }
+        return .success(card)
+    }
+
+    public var earned: Int { ratings.flatMap { $0 }.compactMap { $0 }.reduce(0, +) }
+    public var possible: Int { 2 * ratings.flatMap { $0 }.compactMap { $0 }.count }
+}

@@ -283,3 +283,30 @@ struct PyramidTests {
         } else { Issue.record("valid intervention rejected") }
     }
 }
+
+@Suite("Enrolments and point cards")
+struct EnrolmentTests {
+    @Test("An enrolment: goal 10–100%, review after start, one to five expectations, 1–10 periods")
+    func fields() {
+        if case .success(let f) = EnrolmentFields.validate(goal: "", start: "2026-11-02", review: "14-12-2026", expectations: "Respectvol\n\n Veilig \n", periods: "6") {
+            #expect(f.goal == 0.8 && f.expectations == ["Respectvol", "Veilig"] && f.periods == 6)
+        } else { Issue.record("valid enrolment rejected") }
+        if case .failure(let p) = EnrolmentFields.validate(goal: "5", start: "2026-11-02", review: "2026-11-01", expectations: "", periods: "11") {
+            #expect(p.map(\.field) == ["goal", "review_on", "expectations", "periods"])
+        } else { Issue.record("invalid enrolment accepted") }
+    }
+
+    @Test("A day's card from the form: 0, 1, 2 or empty per cell; at least one rated; earned over possible")
+    func card() {
+        let day = LocalDate(year: 2026, month: 11, day: 23)!
+        let cells = ["0,0": "2", "0,1": "1", "1,0": "", "1,1": "0"]
+        if case .success(let c) = PointCard.read(date: day, expectations: 2, periods: 2, rating: { cells["\($0),\($1)"] }) {
+            #expect(c.earned == 3 && c.possible == 6 && c.score == 0.5)
+            #expect(c.ratings == [[2, 1], [nil, 0]])
+        } else { Issue.record("valid card rejected") }
+        if case .failure(let p) = PointCard.read(date: day, expectations: 1, periods: 1, rating: { _, _ in "3" }) { #expect(p[0].field == "r_0_0") }
+        else { Issue.record("bad rating accepted") }
+        if case .failure(let p) = PointCard.read(date: day, expectations: 1, periods: 2, rating: { _, _ in "" }) { #expect(p[0].key == "point_card_empty") }
+        else { Issue.record("empty card accepted") }
+    }
+}

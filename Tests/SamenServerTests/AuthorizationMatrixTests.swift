@@ -207,6 +207,17 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/schools/:school/charts/:figure", path: "/api/v1/schools/{school}/charts/triangle",
             inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
+        // Enrolments and point cards
+        Row(route: "POST /students/:student/enrolments", path: "/students/{student}/enrolments", body: .form,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /enrolments/:enrolment", path: "/enrolments/{enrolment}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /enrolments/:enrolment/cards", path: "/enrolments/{enrolment}/cards", body: .form,
+            inScope: "403 403 403 400 400 404 403", outOfScope: "403 403 403 404 404 404 403", anonymous: 303),
+        Row(route: "POST /enrolments/:enrolment/end", path: "/enrolments/{enrolment}/end", body: .form,
+            inScope: "403 403 403 400 403 404 403", outOfScope: "403 403 403 404 403 404 403", anonymous: 303),
+        Row(route: "POST /enrolments/:enrolment/fade", path: "/enrolments/{enrolment}/fade", body: .form,
+            inScope: "403 403 403 303 403 404 403", outOfScope: "403 403 403 404 403 404 403", anonymous: 303),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
@@ -227,6 +238,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{incident}", with: (inScope ? fixtures.incident.home : fixtures.incident.other).uuidString)
             .replacingOccurrences(of: "{signal}", with: (inScope ? fixtures.signal.home : fixtures.signal.other).uuidString)
             .replacingOccurrences(of: "{intervention}", with: (inScope ? fixtures.intervention.home : fixtures.intervention.other).uuidString)
+            .replacingOccurrences(of: "{enrolment}", with: (inScope ? fixtures.enrolment.home : fixtures.enrolment.other).uuidString)
             .replacingOccurrences(of: "{workshop}", with: (inScope ? fixtures.workshop.home : fixtures.workshop.other).uuidString)
             .replacingOccurrences(of: "{label}", with: (inScope ? fixtures.label.home : fixtures.label.other).uuidString)
             .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)

@@ -484,6 +484,9 @@ struct PyramidServerTests {
     func pyramid() async throws {
         try await withSamen { app, world in
             let sql = app.db as! any SQLDatabase
+            // A school starting from an empty pyramid (the demo's Check-In/Check-Out enrolments go with it).
+            try await sql.raw("DELETE FROM point_cards WHERE enrolment_id IN (SELECT id FROM enrolments WHERE school_id = \(bind: world.home.id))").run()
+            try await sql.raw("DELETE FROM enrolments WHERE school_id = \(bind: world.home.id)").run()
             try await sql.raw("DELETE FROM interventions WHERE school_id = \(bind: world.home.id)").run()
             let coordinator = try await Client.login(app, "coordinator")
             var body = try await coordinator.get("/api/v1/schools/\(world.home.id)/pyramid").content.decode(PyramidBody.self)
@@ -604,6 +607,62 @@ struct DashboardTests {
             #expect(count(only, "behaviour", "Diefstal") >= 3)
             let page = try await coordinator.get("/schools/\(world.home.id)/dashboard")
             #expect(page.status == .ok && page.text.components(separatedBy: "<svg").count - 1 == DashboardService.keys.count)
+        }
+    }
+}
+
+@Suite("Check-In/Check-Out")
+struct CheckInCheckOutTests {
+    @Test("The coordinator enrols a student with a pair; the teacher fills in point cards; two weeks below goal raise a review; a fade decision starts the fading path")
+    func pointCards() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let intervention = try await PyramidService(db: app.db).create(InterventionFields(name: "Check-In/Check-Out", tier: .two, provider: .school, target: .individual),
+                                                                           schoolID: world.home.id)
+            // Errors next to the form on the student's page.
+            let bad = try await coordinator.form("/students/\(student.id)/enrolments", ["intervention_id": "", "goal": "150", "start_on": "2026-11-02", "review_on": "2026-11-01",
+                                                                                         "expectations": "", "periods": "12"])
+            #expect(bad.status == .badRequest && bad.text.contains("Kies een interventie op niveau II of III"))
+            let start = LocalDate.today().adding(days: -28)
+            let enrolled = try await coordinator.form("/students/\(student.id)/enrolments", [
+                "intervention_id": intervention.uuidString, "goal": "80", "start_on": start.iso, "review_on": LocalDate.today().adding(days: 28).iso,
+                "teacher_id": world.account.id.uuidString, "expectations": "Respectvol\nVerantwoordelijk\nVeilig", "periods": "4"])
+            #expect(enrolled.status == .seeOther)
+            let page = enrolled.headers.first(name: .location)!
+            // The teacher of the pair sees it on the home page and fills in cards: 50% on every school day of four weeks.
+            let teacher = try await Client.login(app, "teacher")
+            #expect(try await teacher.get("/").text.contains(page))
+            var day = start
+            var lastSaved: TestingHTTPResponse? = nil
+            while day < LocalDate.today() {
+                if day.weekday <= 5 {
+                    var fields = ["date": day.iso]
+                    for e in 0..<3 { for p in 0..<4 { fields["r_\(e)_\(p)"] = "1" } }
+                    lastSaved = try await teacher.form(page + "/cards", fields)
+                    #expect(lastSaved?.status == .ok)
+                }
+                day = day.adding(days: 1)
+            }
+            #expect(lastSaved?.text.contains("dagscore 50%") == true)
+            let bad2 = try await teacher.form(page + "/cards", ["date": LocalDate.today().iso, "r_0_0": "3"])
+            #expect(bad2.status == .badRequest && bad2.text.contains("is geen 0, 1 of 2") && bad2.text.contains("id=\"card-error\""))
+            let signals = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items
+            let review = signals.first { $0.rule == "point_card_review" }
+            #expect(review != nil && review!.message.contains("onder het doel"))
+            // The team decides to fade (here on the review signal): the enrolment's fading path starts today.
+            struct Decision: Encodable { var decision: String; var review_by: String }
+            #expect(try await coordinator.json(.POST, "/api/v1/signals/\(review!.id)/decisions",
+                                               Decision(decision: "continue", review_by: LocalDate.today().adding(days: 14).iso)).status == .created)
+            #expect(try await coordinator.get(page).text.contains("Loopt · loopt"))
+            #expect(try await coordinator.form(page + "/fade", [:]).status == .seeOther)
+            #expect(try await coordinator.get(page).text.contains("Zelfmonitoring"))
+            // The pyramid shows the intervention's results.
+            #expect(try await coordinator.get("/schools/\(world.home.id)/pyramid").text.contains("1 leerlingen · op doel 0/1"))
+            // The teacher cannot end it; the coordinator can.
+            #expect(try await teacher.form(page + "/end", ["reason": "stopped"]).status == .forbidden)
+            #expect(try await coordinator.form(page + "/end", ["reason": "stopped"]).status == .seeOther)
+            #expect(try await teacher.form(page + "/cards", ["date": LocalDate.today().iso, "r_0_0": "2"]).status == .conflict)
         }
     }
 }

@@ -58,6 +58,11 @@ enum SiteURL: Sendable {
     case script(String)
     case dashboard(UUID)
     case dashboardCSV(UUID)
+    case studentEnrolments(UUID)
+    case enrolment(UUID)
+    case enrolmentCards(UUID)
+    case enrolmentFade(UUID)
+    case enrolmentEnd(UUID)
     case stylesheet
 
     var path: String {
@@ -122,6 +127,11 @@ enum SiteURL: Sendable {
         case .script(let name): return "/js/\(name)"
         case .dashboard(let school): return "/schools/\(school)/dashboard"
         case .dashboardCSV(let school): return "/schools/\(school)/dashboard.csv"
+        case .studentEnrolments(let id): return "/students/\(id)/enrolments"
+        case .enrolment(let id): return "/enrolments/\(id)"
+        case .enrolmentCards(let id): return "/enrolments/\(id)/cards"
+        case .enrolmentFade(let id): return "/enrolments/\(id)/fade"
+        case .enrolmentEnd(let id): return "/enrolments/\(id)/end"
         case .stylesheet: return "/css/samen.css"
         }
     }

@@ -25,4 +25,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AbsenceController())
     try app.register(collection: PyramidController())
     try app.register(collection: DashboardController())
+    try app.register(collection: EnrolmentController())
 }

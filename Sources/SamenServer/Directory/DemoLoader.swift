@@ -113,7 +113,12 @@ public enum DemoLoader {
                                       AbsenceRules.isExemption(a.reason), "import", now] as [any Encodable & Sendable]
                                  })
         let pyramids = PyramidService(db: db)
-        for (schoolID, fields) in activity.interventions { _ = try await pyramids.create(fields, schoolID: schoolID, now: now) }
+        var cicoID: [UUID: UUID] = [:]
+        for (schoolID, fields) in activity.interventions {
+            let id = try await pyramids.create(fields, schoolID: schoolID, now: now)
+            if fields.name == "Check-In/Check-Out" { cicoID[schoolID] = id }
+        }
+        try await storeCheckInCheckOut(demo, activity: activity, interventions: cicoID, today: today, on: db)
         let engine = RuleEngine(db: db)
         for school in demo.schools {
             try await engine.evaluate(schoolID: school.id, today: today, now: now)
@@ -152,6 +157,51 @@ public enum DemoLoader {
                         SQLBind("Overleg met leerplicht en jeugdhulp; passend aanbod zoeken."), SQLBind(coordinator), SQLBind(coordinator), SQLBind(now))
                 .run()
             try await sql.update("signals").set("status", to: SQLBind(SignalStatus.decided.rawValue)).where("id", .equal, SQLBind(signalID)).run()
+        }
+    }
+
+    /// Check-In/Check-Out at the demo coordinator's school and at the VO
+    /// school: the students with most incidents this year, six weeks of point
+    /// cards; one improving to above the goal, one staying below it. The demo
+    /// teacher fills in the cards of the home school's students.
+    static func storeCheckInCheckOut(_ demo: DemoRegion, activity: DemoActivity, interventions: [UUID: UUID], today: LocalDate, on db: Database) async throws {
+        var rng = SeededGenerator(seed: 99)
+        let year = SchoolYearPeriod.containing(today)
+        var days: [LocalDate] = []
+        var day = today
+        while days.count < 30 && day >= year.start {
+            if DemoActivity.isSchoolDay(day) && day < today { days.insert(day, at: 0) }
+            day = day.adding(days: -1)
+        }
+        guard days.count >= 10 else { return }
+        let teacher = demo.people.first { $0.username == "teacher" }?.id
+        let service = EnrolmentService(db: db)
+        for school in [demo.schools[0], demo.schools.first { $0.type == .vo }].compactMap({ $0 }) {
+            guard let intervention = interventions[school.id] else { continue }
+            var counts: [UUID: Int] = [:]
+            for incident in activity.incidents where incident.schoolID == school.id && incident.date >= year.start {
+                for s in incident.students { counts[s.id, default: 0] += 1 }
+            }
+            let ranked = counts.sorted { ($0.value, $0.key.uuidString) > ($1.value, $1.key.uuidString) }.map(\.key).prefix(2)
+            for (n, student) in ranked.enumerated() {
+                let group = demo.students.first { $0.id == student }?.groupID
+                let coordinator = demo.people.first { $0.role == .coordinator && $0.schoolIDs.contains(school.id) }!.id
+                let mentor = school.id == demo.schools[0].id ? teacher : demo.teaching.first { $0.groupID == group && $0.isMentor }?.personID
+                let fields = EnrolmentFields(goal: 0.8, start: days[0], review: days[0].adding(days: 56),
+                                             expectations: ["Respectvol", "Verantwoordelijk", "Veilig"], periods: 6)
+                let id = try await service.create(studentID: student, schoolID: school.id, interventionID: intervention, fields,
+                                                  teacherID: mentor, youthworkerID: nil)
+                guard let enrolment = try await service.list(for: Viewer(accountID: UUID(), role: .admin), studentID: student).first(where: { $0.id == id }) else { continue }
+                for (i, date) in days.enumerated() {
+                    // The first student climbs from about 55% to 90%; the second stays around 60%.
+                    let target = n == 0 ? 0.55 + 0.35 * Double(i) / Double(days.count - 1) : 0.6 + Double.random(in: -0.08...0.08, using: &rng)
+                    let ratings = (0..<3).map { _ in (0..<6).map { _ -> Int? in
+                        let x = Double.random(in: 0..<1, using: &rng)
+                        return x < target * target ? 2 : (x < target ? 1 : 0)
+                    } }
+                    _ = try await service.save(PointCard(date: date, ratings: ratings), enrolment: enrolment, by: mentor ?? coordinator, now: Date())
+                }
+            }
         }
     }
 }

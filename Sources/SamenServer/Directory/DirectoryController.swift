@@ -44,6 +44,8 @@ struct HomePage: Encodable {
     var recognitionHref: String? = nil
     /// "What needs me today": counts linking to the worklist.
     var worklist: [LinkedItem] = []
+    /// A teacher's Check-In/Check-Out students: today's point cards.
+    var cards: [LinkedItem] = []
 }
 
 struct SchoolsPage: Encodable {
@@ -148,6 +150,18 @@ struct StudentSupport: Encodable {
     var incidentHref: String?
     var recognitionHref: String?
     var allIncidentsHref: String?
+    var enrolments: [LinkedItem]
+    var enrolAction: String?
+    var enrolForm: EnrolFormView?
+}
+
+/// The coordinator's form on a student's page: assign to a Tier II or III intervention.
+struct EnrolFormView: Encodable {
+    var interventions: [Option]
+    var teachers: [Option]
+    var youthworkers: [Option]
+    var values: [String: String]
+    var errors: [String: String]
 }
 
 struct GuardianLine: Encodable {
@@ -224,6 +238,11 @@ struct DirectoryController: RouteCollection {
             page.recognitionHref = SiteURL.recognitionNew(studentID: nil).path
         }
         page.worklist = try await worklist(req: req, user: user)
+        if user.role == .teacher {
+            page.cards = try await req.enrolments.list(for: user.viewer, activeOnly: true).map {
+                LinkedItem(label: $0.student, href: SiteURL.enrolment($0.id).path, detail: $0.intervention)
+            }
+        }
         if user.role == .admin {
             page.links = [LinkedItem(label: Catalogue.text("nav_accounts", language), href: SiteURL.accounts.path, detail: "")]
         }
@@ -515,6 +534,7 @@ struct DirectoryController: RouteCollection {
     }
 
     func renderStudent(req: Request, guardianValues: [String: String], guardianErrors: [String: String],
+                       enrolValues: [String: String] = [:], enrolErrors: [String: String] = [:],
                        status: HTTPResponseStatus) async throws -> Response {
         let user = try req.require(.read, .student)
         let student = try await req.directory.student(try studentID(req), for: user.viewer)
@@ -540,12 +560,13 @@ struct DirectoryController: RouteCollection {
             relations: GuardianFields.relations.map {
                 Option(value: $0, label: Catalogue.text("relation_\($0)", language), selected: (guardianValues["relation"] ?? "guardian") == $0)
             },
-            support: try await support(req: req, user: user, student: student))
+            support: try await support(req: req, user: user, student: student, enrolValues: enrolValues, enrolErrors: enrolErrors))
         return try await req.renderPage("directory/student", title: "student_title", titleArguments: [student.name.display], page: page, status: status)
     }
 
     /// Tier, incident band, recent incidents and compliments, and signals: what the team needs on the student's page.
-    func support(req: Request, user: CurrentUser, student: Student) async throws -> StudentSupport? {
+    func support(req: Request, user: CurrentUser, student: Student, enrolValues: [String: String] = [:],
+                 enrolErrors: [String: String] = [:]) async throws -> StudentSupport? {
         guard user.viewer.can(.read, .incident) else { return nil }
         let language = req.language
         let today = LocalDate.today()
@@ -567,6 +588,16 @@ struct DirectoryController: RouteCollection {
         let signals = user.viewer.can(.read, .signal) ? try await req.signals.list(for: user.viewer, filter: signalFilter, language: language) : []
         let tier = try await req.signals.tier(studentID: student.id!)
         let canRecord = user.viewer.can(.create, .incident) && (user.role == .admin || user.viewer.schoolIDs.contains(student.$school.id))
+        let canEnrol = user.role == .coordinator
+        var enrolments: [LinkedItem] = []
+        for e in try await req.enrolments.list(for: user.viewer, studentID: student.id) {
+            let weeks = CheckInCheckOutRules.weeklyAverages(try await req.enrolments.cards(enrolmentID: e.id))
+            enrolments.append(LinkedItem(label: e.intervention, href: SiteURL.enrolment(e.id).path,
+                                         detail: Catalogue.text("enrolment_line", language, [LocalDate(iso: e.start_on)?.display(language) ?? e.start_on,
+                                                                                             String(Int((e.goal * 100).rounded())) + "%",
+                                                                                             weeks.last.map { String(Int(($0.average * 100).rounded())) + "%" } ?? "—",
+                                                                                             Catalogue.text("enrolment_status_\(e.status)", language)])))
+        }
         let incidentLines = IncidentController()
         let signalLines = SignalController()
         return StudentSupport(
@@ -581,7 +612,33 @@ struct DirectoryController: RouteCollection {
             signals: signals.map { signalLines.line($0, today: today, language: language) },
             incidentHref: canRecord ? SiteURL.incidentNew(studentID: student.id).path : nil,
             recognitionHref: canRecord ? SiteURL.recognitionNew(studentID: student.id).path : nil,
-            allIncidentsHref: incidents.total > incidents.items.count ? SiteURL.incidentsOfStudent(student.id!).path : nil)
+            allIncidentsHref: incidents.total > incidents.items.count ? SiteURL.incidentsOfStudent(student.id!).path : nil,
+            enrolments: enrolments,
+            enrolAction: canEnrol ? SiteURL.studentEnrolments(student.id!).path : nil,
+            enrolForm: canEnrol ? try await enrolForm(req: req, schoolID: student.$school.id, values: enrolValues, errors: enrolErrors) : nil)
+    }
+
+    func enrolForm(req: Request, schoolID: UUID, values: [String: String], errors: [String: String]) async throws -> EnrolFormView {
+        let language = req.language
+        let today = LocalDate.today()
+        let labels = try await req.labels.labels(schoolID: schoolID, kind: .expectation, includeArchived: false, language: language)
+        var values = values
+        if values.isEmpty {
+            values = ["goal": "80", "start_on": today.iso, "review_on": today.adding(days: 42).iso, "periods": "6",
+                      "expectations": labels.map(\.text).joined(separator: "\n")]
+        }
+        let interventions = try await req.pyramids.interventions(schoolID: schoolID).filter { $0.tier > 1 && $0.status == "active" }
+        let staff = try await req.directory.groupStaffCandidates(schoolID: schoolID, excluding: [])
+        let workers = try await EnrolmentController().youthworkers(req, schoolID: schoolID)
+        return EnrolFormView(
+            interventions: [Option(value: "", label: Catalogue.text("incident_choose", language), selected: (values["intervention_id"] ?? "").isEmpty)]
+                + interventions.map { Option(value: $0.id.uuidString, label: "\($0.name) (\(Catalogue.text("tier_\($0.tier)", language)))",
+                                             selected: values["intervention_id"] == $0.id.uuidString) },
+            teachers: [Option(value: "", label: "—", selected: (values["teacher_id"] ?? "").isEmpty)]
+                + staff.map { Option(value: $0.id!.uuidString, label: $0.name.display, selected: values["teacher_id"] == $0.id!.uuidString) },
+            youthworkers: [Option(value: "", label: "—", selected: (values["youthworker_id"] ?? "").isEmpty)]
+                + workers.map { Option(value: $0.id.uuidString, label: $0.name, selected: values["youthworker_id"] == $0.id.uuidString) },
+            values: values, errors: errors)
     }
 
     struct GuardianForm: Content { var name: String?; var email: String?; var phone: String?; var relation: String? }

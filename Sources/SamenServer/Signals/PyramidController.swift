@@ -6,6 +6,7 @@ import Vapor
 
 struct InterventionLine: Encodable {
     var name: String
+    var results: String
     var tier: Int
     var tierLabel: String
     var provider: String
@@ -139,6 +140,8 @@ struct PyramidController: RouteCollection {
         let language = req.language
         let list = try await req.pyramids.interventions(schoolID: school.id!)
         let pyramid = Pyramid(list.compactMap(\.fields))
+        // Results for the team, not for the region: they rest on students' point cards and incidents.
+        let results = AccessPolicy.studentScope(user.role) == .ownSchools || user.role == .admin ? try await req.enrolments.results(schoolID: school.id!) : [:]
         let defaults = ["tier": "2", "provider": user.role == .youthworker ? "joint" : "school", "target": "group", "status": "active", "name": "", "evidence": ""]
         let page = PyramidPage(
             school: school.name, schoolHref: SiteURL.school(school.id!).path,
@@ -148,7 +151,10 @@ struct PyramidController: RouteCollection {
             share: Self.share(pyramid, language),
             gaps: pyramid.gaps.map { Catalogue.text($0.key, language, $0.arguments) },
             interventions: list.map { i in
-                InterventionLine(name: i.name, tier: i.tier, tierLabel: Catalogue.text("tier_\(i.tier)", language),
+                InterventionLine(name: i.name, results: results[i.id].map { r in
+                                     Catalogue.text("intervention_results", language, [String(r.students),
+                                                    r.withCards == 0 ? "—" : "\(r.reachingGoal)/\(r.withCards)", String(r.incidentsBefore), String(r.incidentsAfter)])
+                                 } ?? "", tier: i.tier, tierLabel: Catalogue.text("tier_\(i.tier)", language),
                                  provider: Catalogue.text("provider_\(i.provider)", language), target: Catalogue.text("target_\(i.target)", language),
                                  status: Catalogue.text("intervention_status_\(i.status)", language), evidence: i.evidence,
                                  editHref: mayWrite(user, provider: Provider(rawValue: i.provider), .update) ? SiteURL.interventionEdit(i.id).path : nil)

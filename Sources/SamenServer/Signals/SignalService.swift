@@ -255,6 +255,12 @@ struct SignalService {
                         SQLBind(ownerID), SQLBind(now))
                 .run()
             try await sql.update("signals").set("status", to: SQLBind(fields.kind.signalStatus.rawValue)).where("id", .equal, SQLBind(signal.id)).run()
+            // Deciding to fade starts the fading path of the student's running Check-In/Check-Out.
+            if fields.kind == .fade {
+                try await sql.update("enrolments").set("fading_on", to: SQLBind(LocalDate.today(now: now).iso))
+                    .where("student_id", .equal, SQLBind(signal.student_id)).where("status", .equal, SQLBind("active"))
+                    .where("fading_on", .is, SQLLiteral.null).run()
+            }
         }
         return id
     }

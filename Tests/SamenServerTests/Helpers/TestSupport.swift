@@ -131,6 +131,7 @@ struct SignalFixtures {
     var label: (home: UUID, other: UUID)
     var intervention: (home: UUID, other: UUID)
     var workshop: (home: UUID, other: UUID)
+    var enrolment: (home: UUID, other: UUID)
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -157,7 +158,13 @@ struct SignalFixtures {
         let interventions = (try await pyramids.create(fields, schoolID: world.home.id), try await pyramids.create(fields, schoolID: world.other.id))
         let workshops = (try await pyramids.startWorkshop(schoolID: world.home.id, title: "Teamdag", by: coordinator),
                          try await pyramids.startWorkshop(schoolID: world.other.id, title: "Teamdag", by: admin))
+        let enrolments = EnrolmentService(db: app.db)
+        let plan = EnrolmentFields(goal: 0.8, start: today, review: today.adding(days: 42), expectations: ["Respectvol", "Veilig"], periods: 4)
+        let enrolled = (try await enrolments.create(studentID: world.student(in: world.teacherGroup).id, schoolID: world.home.id, interventionID: interventions.0,
+                                                    plan, teacherID: world.account.id, youthworkerID: nil),
+                        try await enrolments.create(studentID: world.student(in: world.otherGroup).id, schoolID: world.other.id, interventionID: interventions.1,
+                                                    plan, teacherID: nil, youthworkerID: nil))
         return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
-                              intervention: interventions, workshop: workshops)
+                              intervention: interventions, workshop: workshops, enrolment: enrolled)
     }
 }
