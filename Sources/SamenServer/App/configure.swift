@@ -81,7 +81,17 @@ extension Application {
     public func prepareDatabase() async throws {
         if let sql = db as? any SQLDatabase, samenConfig.engineName == "sqlite" {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await sql.raw("PRAGMA synchronous=FULL").run()
+            // Connection settings hold per connection: set them on the one of every event loop
+            // (each loop's pool keeps one SQLite connection). Full sync: an acknowledged write is on
+            // disk. A 32 MB page cache and the file memory-mapped: dashboards and rules read tens of
+            // thousands of index pages, and a write on one connection otherwise makes the other
+            // connection read its pages again through system calls.
+            for loop in eventLoopGroup.makeIterator() {
+                guard let connection = databases.database(logger: logger, on: loop) as? any SQLDatabase else { continue }
+                for pragma in ["PRAGMA synchronous=FULL", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=1073741824", "PRAGMA busy_timeout=10000"] {
+                    try await connection.raw(SQLQueryString(pragma)).run()
+                }
+            }
         }
         try await autoMigrate()
     }

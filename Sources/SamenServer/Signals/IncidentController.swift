@@ -310,7 +310,7 @@ struct IncidentController: RouteCollection {
         guard let input else { return try await again(errors) }
         let status: IncidentStatus = form.send == "draft" ? .draft : IncidentWorkflow.sentStatus(for: user.role)
         do {
-            let id = try await req.incidents.create(input, schoolID: school.id, reporterID: user.accountID, status: status)
+            let id = try await req.incidents.create(input, schoolID: school.id, reporterID: user.accountID, status: status).id
             return req.redirect(to: SiteURL.incident(id).path + "?saved=1")
         } catch let error as SamenError where error.field != nil {
             return try await again([error.field!: Catalogue.text(error.key, req.language, error.arguments)])

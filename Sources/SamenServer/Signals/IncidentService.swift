@@ -176,33 +176,47 @@ struct IncidentService {
 
     // MARK: Recording
 
-    /// The school of the students named, checked: every student exists, is
-    /// still enrolled on the incident's date, and all share one school.
-    func checkStudents(_ ids: [UUID], on date: LocalDate?, schoolID expected: UUID?) async throws -> UUID {
+    /// The students named, checked in one query: every one exists, lies in
+    /// one of `allowed` schools (nil: any), is still enrolled on the date,
+    /// and all share one school (that of `expected`, when given). A problem
+    /// names the student's place in the list (`students.2`).
+    func checkStudents(_ ids: [UUID], on date: LocalDate?, schoolID expected: UUID?, allowed: Set<UUID>? = nil) async throws -> (school: UUID, students: [IncidentStudentJSON]) {
         guard !ids.isEmpty else { throw SamenError.invalid("incident_student_required", field: "students") }
         guard ids.count <= IncidentFields.maxStudents else {
             throw SamenError.invalid("incident_too_many_students", field: "students", [String(IncidentFields.maxStudents)])
         }
         guard Set(ids).count == ids.count else { throw SamenError.invalid("incident_student_twice", field: "students") }
-        let rows = try await sql.select().columns("id", "school_id", "left_on").from("students").where("id", .in, SQLBind.group(ids)).all()
-        guard rows.count == ids.count else { throw SamenError.invalid("incident_student_unknown", field: "students") }
-        let schools = Set(try rows.map { try $0.decode(column: "school_id", as: UUID.self) })
-        guard schools.count == 1, let school = schools.first, expected == nil || expected == school else {
-            throw SamenError.invalid("incident_students_one_school", field: "students")
+        var found: [UUID: (school: UUID, left: String?, json: IncidentStudentJSON)] = [:]
+        for row in try await sql.raw("""
+            SELECT s.id, s.school_id, s.left_on, s.number, s.first_name, s.particle, s.last_name, g.name AS group_name
+            FROM students s LEFT JOIN school_groups g ON g.id = s.group_id WHERE s.id IN (\(binds: ids))
+            """).all() {
+            let id = try row.decode(column: "id", as: UUID.self)
+            let name = PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
+                                  last: try row.decode(column: "last_name", as: String.self))
+            found[id] = (try row.decode(column: "school_id", as: UUID.self), try row.decode(column: "left_on", as: String?.self),
+                         IncidentStudentJSON(student_id: id, name: name.display, number: try row.decode(column: "number", as: String.self),
+                                             group: try row.decode(column: "group_name", as: String?.self), role: IncidentRole.involved.rawValue))
         }
-        for row in rows {
-            if let left = try row.decode(column: "left_on", as: String?.self), let date, left < date.iso {
-                throw SamenError.invalid("incident_student_left", field: "students")
-            }
+        var school = expected
+        var students: [IncidentStudentJSON] = []
+        for (i, id) in ids.enumerated() {
+            let field = ids.count == 1 && expected == nil && allowed == nil ? "students" : "students.\(i)"
+            guard let student = found[id], allowed?.contains(student.school) ?? true else { throw SamenError.invalid("incident_student_unknown", field: field) }
+            if let left = student.left, let date, left < date.iso { throw SamenError.invalid("incident_student_left", field: field) }
+            if school == nil { school = student.school }
+            guard student.school == school else { throw SamenError.invalid("incident_students_one_school", field: "students") }
+            students.append(student.json)
         }
-        return school
+        return (school!, students)
     }
 
     /// Stores a new incident with its students; returns its id. A complete
     /// incident runs the incident rules for its students in the same
     /// transaction: one commit, and the signal is there when the answer is.
-    func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus, now: Date = Date()) async throws -> UUID {
-        try await check(input, schoolID: schoolID, current: [])
+    func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus,
+                now: Date = Date()) async throws -> (id: UUID, texts: [UUID: (nl: String, en: String)]) {
+        let texts = try await check(input, schoolID: schoolID, current: [])
         let id = UUID()
         let f = input.fields
         try await db.transaction { db in
@@ -218,7 +232,7 @@ struct IncidentService {
             try await Self.insertStudents(input.students, incident: id, on: sql)
             if status == .complete { try await RuleEngine(db: db).evaluate(schoolID: schoolID, studentIDs: input.students.map(\.id), now: now) }
         }
-        return id
+        return (id, texts)
     }
 
     static func insertStudents(_ students: [(id: UUID, role: IncidentRole)], incident: UUID, on sql: any SQLDatabase) async throws {
@@ -227,10 +241,11 @@ struct IncidentService {
         try await insert.run()
     }
 
-    func check(_ input: IncidentInput, schoolID: UUID, current: Set<UUID>) async throws {
+    @discardableResult
+    func check(_ input: IncidentInput, schoolID: UUID, current: Set<UUID>) async throws -> [UUID: (nl: String, en: String)] {
         guard input.behaviourID != nil else { throw SamenError.invalid("import_required", field: "behaviour_id") }
         guard input.locationID != nil else { throw SamenError.invalid("import_required", field: "location_id") }
-        try await LabelService(db: db).check([("behaviour_id", .behaviour, input.behaviourID), ("location_id", .location, input.locationID),
+        return try await LabelService(db: db).check([("behaviour_id", .behaviour, input.behaviourID), ("location_id", .location, input.locationID),
                                               ("motivation_id", .motivation, input.motivationID), ("action_id", .action, input.actionID)],
                                              schoolID: schoolID, keeping: current)
     }

@@ -84,16 +84,20 @@ struct LabelService {
 
     /// Checks that each label is the school's, of the right kind, and in use
     /// (archived labels are accepted only where a record already carries them).
-    func check(_ choices: [(field: String, kind: LabelKind, id: UUID?)], schoolID: UUID, keeping current: Set<UUID> = []) async throws {
+    /// Returns the labels' Dutch and English texts, for an answer built without reading them again.
+    @discardableResult
+    func check(_ choices: [(field: String, kind: LabelKind, id: UUID?)], schoolID: UUID, keeping current: Set<UUID> = []) async throws -> [UUID: (nl: String, en: String)] {
         let ids = choices.compactMap(\.id)
-        guard !ids.isEmpty else { return }
-        let rows = try await sql.select().columns("id", "school_id", "kind", "archived").from("labels")
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql.select().columns("id", "school_id", "kind", "archived", "text_nl", "text_en").from("labels")
             .where("id", .in, SQLBind.group(ids)).all()
         var found: [UUID: (school: UUID, kind: String, archived: Bool)] = [:]
+        var texts: [UUID: (nl: String, en: String)] = [:]
         for row in rows {
-            found[try row.decode(column: "id", as: UUID.self)] = (try row.decode(column: "school_id", as: UUID.self),
-                                                                 try row.decode(column: "kind", as: String.self),
-                                                                 try row.decode(column: "archived", as: Bool.self))
+            let id = try row.decode(column: "id", as: UUID.self)
+            found[id] = (try row.decode(column: "school_id", as: UUID.self), try row.decode(column: "kind", as: String.self),
+                         try row.decode(column: "archived", as: Bool.self))
+            texts[id] = (try row.decode(column: "text_nl", as: String.self), try row.decode(column: "text_en", as: String.self))
         }
         for choice in choices {
             guard let id = choice.id else { continue }
@@ -102,6 +106,7 @@ struct LabelService {
                 throw SamenError.invalid("label_unknown", field: choice.field)
             }
         }
+        return texts
     }
 }
 

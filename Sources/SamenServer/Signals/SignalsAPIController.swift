@@ -71,9 +71,9 @@ struct SignalsAPIController: RouteCollection {
         var status: String?
     }
 
-    /// The students of a request, by id or by number within `school_id`, all
-    /// within the recorder's schools (others are reported as unknown).
-    func resolve(_ refs: [StudentRef], schoolID: UUID?, user: CurrentUser, db: Database) async throws -> [(id: UUID, role: IncidentRole)] {
+    /// The students of a request, by id or by number within `school_id`;
+    /// existence and scope are checked afterwards, in one query (`checkStudents`).
+    func resolve(_ refs: [StudentRef], schoolID: UUID?, db: Database) async throws -> [(id: UUID, role: IncidentRole)] {
         guard !refs.isEmpty else { throw SamenError.invalid("incident_student_required", field: "students") }
         var result: [(UUID, IncidentRole)] = []
         for (i, ref) in refs.enumerated() {
@@ -81,30 +81,31 @@ struct SignalsAPIController: RouteCollection {
             guard let role = IncidentRole(rawValue: ref.role ?? "involved") else {
                 throw SamenError.invalid("incident_bad_choice", field: field + ".role", [ref.role ?? ""])
             }
-            var student: Student? = nil
-            if let id = ref.student_id { student = try await Student.find(id, on: db) }
-            else if let number = ref.number, let schoolID {
-                student = try await Student.query(on: db).filter(\.$school.$id == schoolID).filter(\.$number == number).first()
-            } else { throw SamenError.invalid("incident_student_ref", field: field) }
-            guard let student, user.role == .admin || user.viewer.schoolIDs.contains(student.$school.id) else {
+            if let id = ref.student_id { result.append((id, role)); continue }
+            guard let number = ref.number, let schoolID else { throw SamenError.invalid("incident_student_ref", field: field) }
+            guard let id = try await Student.query(on: db).filter(\.$school.$id == schoolID).filter(\.$number == number).first()?.id else {
                 throw SamenError.invalid("incident_student_unknown", field: field)
             }
-            result.append((student.id!, role))
+            result.append((id, role))
         }
         return result
     }
 
+    /// The schools a person may record in: their own (nil for the administrator: any).
+    func recordingSchools(_ user: CurrentUser) -> Set<UUID>? { user.role == .admin ? nil : user.viewer.schoolIDs }
+
     func createIncident(req: Request) async throws -> Response {
         let user = try req.require(.create, .incident)
         let body = try req.content.decode(IncidentBody.self)
-        let students = try await resolve(body.students ?? [], schoolID: body.school_id, user: user, db: req.db)
+        let students = try await resolve(body.students ?? [], schoolID: body.school_id, db: req.db)
         let fields: IncidentFields
         switch IncidentFields.validate(date: body.date ?? "", time: body.time ?? "", managedBy: body.managed_by ?? "staff",
                                        others: body.others_involved ?? "none", note: body.note ?? "", today: .today()) {
         case .failure(let problems): throw DirectoryAPIController.fail(problems)
         case .success(let value): fields = value
         }
-        let schoolID = try await req.incidents.checkStudents(students.map(\.id), on: fields.date, schoolID: body.school_id)
+        let (schoolID, named) = try await req.incidents.checkStudents(students.map(\.id), on: fields.date, schoolID: body.school_id,
+                                                                      allowed: recordingSchools(user))
         let status: IncidentStatus
         switch body.status {
         case nil, "sent": status = IncidentWorkflow.sentStatus(for: user.role)
@@ -113,12 +114,18 @@ struct SignalsAPIController: RouteCollection {
         }
         let input = IncidentInput(fields: fields, students: students, behaviourID: body.behaviour_id, locationID: body.location_id,
                                   motivationID: body.motivation_id, actionID: body.action_id)
-        let id = try await req.incidents.create(input, schoolID: schoolID, reporterID: user.accountID, status: status)
+        let stored = try await req.incidents.create(input, schoolID: schoolID, reporterID: user.accountID, status: status)
         let response = Response(status: .created)
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/incidents/\(id)")
-        // The recorder always sees what they recorded: no scope query needed.
-        guard let created = try await req.incidents.load([id], language: req.apiLanguage).first else { throw SamenError.notFound }
-        try response.content.encode(created)
+        response.headers.replaceOrAdd(name: .location, value: "/api/v1/incidents/\(stored.id)")
+        // The answer is built from what was checked and stored: no second read.
+        let language = req.apiLanguage
+        func ref(_ id: UUID?) -> LabelRef? { id.flatMap { i in stored.texts[i].map { LabelRef(id: i, text: language == .nl ? $0.nl : $0.en) } } }
+        try response.content.encode(IncidentJSON(
+            id: stored.id, school_id: schoolID, school_year: SchoolYearPeriod.containing(fields.date).name, date: fields.date.iso, time: fields.time.text,
+            behaviour: ref(input.behaviourID)!, location: ref(input.locationID)!, motivation: ref(input.motivationID), action: ref(input.actionID),
+            managed_by: fields.managedBy.rawValue, others_involved: fields.others.rawValue, note: fields.note, status: status.rawValue,
+            reporter_id: user.accountID, reporter: user.name.display,
+            students: zip(named, students).map { json, s in var j = json; j.role = s.role.rawValue; return j }))
         return response
     }
 
@@ -168,8 +175,7 @@ struct SignalsAPIController: RouteCollection {
     func createRecognition(req: Request) async throws -> Response {
         let user = try req.require(.create, .incident)
         let body = try req.content.decode(RecognitionBody.self)
-        let student = try await resolve([StudentRef(student_id: body.student_id, number: body.number, role: nil)], schoolID: body.school_id,
-                                        user: user, db: req.db)[0]
+        let student = try await resolve([StudentRef(student_id: body.student_id, number: body.number, role: nil)], schoolID: body.school_id, db: req.db)[0]
         let fields: IncidentFields
         switch IncidentFields.validate(date: body.date ?? LocalDate.today().iso, time: body.time ?? TimeOfDay.now().text, managedBy: "staff",
                                        others: "none", note: body.note ?? "", today: .today()) {
@@ -177,7 +183,7 @@ struct SignalsAPIController: RouteCollection {
         case .success(let value): fields = value
         }
         guard let expectation = body.expectation_id else { throw SamenError.invalid("error_field_missing", field: "expectation_id", ["expectation_id"]) }
-        let schoolID = try await req.incidents.checkStudents([student.id], on: fields.date, schoolID: body.school_id)
+        let schoolID = try await req.incidents.checkStudents([student.id], on: fields.date, schoolID: body.school_id, allowed: recordingSchools(user)).school
         let id = try await req.incidents.createRecognition(studentID: student.id, schoolID: schoolID, date: fields.date, time: fields.time,
                                                            expectationID: expectation, note: fields.note, staffID: user.accountID)
         guard let created = try await req.incidents.recognitions(studentID: student.id, language: req.apiLanguage, limit: 1000).first(where: { $0.id == id })

@@ -143,7 +143,7 @@ struct SignalFixtures {
             let fields = IncidentFields(date: today, time: TimeOfDay(minutes: 600)!, managedBy: .staff, others: .none, note: "")
             let incident = try await IncidentService(db: app.db).create(
                 IncidentInput(fields: fields, students: [(student, .involved)], behaviourID: behaviour, locationID: location),
-                schoolID: school, reporterID: reporter, status: .complete)
+                schoolID: school, reporterID: reporter, status: .complete).id
             _ = try await RuleEngine(db: app.db).raise([(student, RuleFinding(rule: .incidentsRed, date: today, figures: ["6"]))],
                                                        schoolID: school, now: Date())
             let sql = app.db as! any SQLDatabase
