@@ -31,6 +31,7 @@ public func configure(_ app: Application, _ config: SamenConfig) throws {
 
     switch config.database {
     case .sqlite(let path):
+        app.storage[WriteGateKey.self] = WriteGate()
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
@@ -72,7 +73,8 @@ func addMigrations(_ app: Application) {
         M0001CreateRegions(), M0002CreateSchools(), M0003CreateSchoolYears(), M0004CreateOrganisations(),
         M0005CreateAccounts(), M0006CreateAccountSchools(), M0007CreateGroups(), M0008CreateGroupStaff(),
         M0009CreateStudents(), M0010CreateGuardians(), M0011CreateSessions(), M0012CreateLoginFailures(),
-        M0013CreateLabels(), M0014CreateIncidents(), M0015CreateRecognitions(), M0016CreateSignals(), M0017CreateAbsences(), M0018CreateInterventions(), M0019IndexIncidentsForDashboards(), M0020CreateEnrolments())
+        M0013CreateLabels(), M0014CreateIncidents(), M0015CreateRecognitions(), M0016CreateSignals(), M0017CreateAbsences(), M0018CreateInterventions(), M0019IndexIncidentsForDashboards(), M0020CreateEnrolments(),
+        M0021IncidentStudentsSchoolYear())
 }
 
 extension Application {
@@ -83,12 +85,11 @@ extension Application {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             // Connection settings hold per connection: set them on the one of every event loop
             // (each loop's pool keeps one SQLite connection). Full sync: an acknowledged write is on
-            // disk. A 32 MB page cache and the file memory-mapped: dashboards and rules read tens of
-            // thousands of index pages, and a write on one connection otherwise makes the other
-            // connection read its pages again through system calls.
+            // disk. A 32 MB page cache: dashboards and rules read tens of thousands of index pages.
+            // (A memory-mapped file was tried: the file grows with every write, and the remapping cost more.)
             for loop in eventLoopGroup.makeIterator() {
                 guard let connection = databases.database(logger: logger, on: loop) as? any SQLDatabase else { continue }
-                for pragma in ["PRAGMA synchronous=FULL", "PRAGMA cache_size=-32768", "PRAGMA mmap_size=1073741824", "PRAGMA busy_timeout=10000"] {
+                for pragma in ["PRAGMA synchronous=FULL", "PRAGMA cache_size=-32768", "PRAGMA busy_timeout=10000"] {
                     try await connection.raw(SQLQueryString(pragma)).run()
                 }
             }

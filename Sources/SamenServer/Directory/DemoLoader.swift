@@ -92,8 +92,10 @@ public enum DemoLoader {
                                       i.managedBy.rawValue, i.others.rawValue, i.note, i.status.rawValue, i.reporterID,
                                       recordedAt(i.date, i.minute), recordedAt(i.date, i.minute)] as [any Encodable & Sendable]
                                  })
-        try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role"],
-                                 rows: activity.incidents.flatMap { i in i.students.map { [UUID(), i.id, $0.id, $0.role.rawValue] as [any Encodable & Sendable] } })
+        try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role", "school_year"],
+                                 rows: activity.incidents.flatMap { i in
+                                     i.students.map { [UUID(), i.id, $0.id, $0.role.rawValue, SchoolYearPeriod.containing(i.date).name] as [any Encodable & Sendable] }
+                                 })
         try await sql.bulkInsert("recognitions", columns: ["id", "school_id", "school_year", "student_id", "date", "minute", "weekday", "expectation_id",
                                                           "note", "staff_id", "created_at"],
                                  rows: activity.recognitions.map { r in

@@ -60,6 +60,8 @@ struct RecognitionJSON: Content, Sendable {
 /// workflow, always within the scope of the person asking.
 struct IncidentService {
     let db: Database
+    /// Queues write transactions on SQLite (see `WriteGate`).
+    var gate: WriteGate? = nil
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     struct Filter {
@@ -219,7 +221,7 @@ struct IncidentService {
         let texts = try await check(input, schoolID: schoolID, current: [])
         let id = UUID()
         let f = input.fields
-        try await db.transaction { db in
+        try await db.writeTransaction(gate: gate) { db in
             let sql = db as! any SQLDatabase
             try await sql.insert(into: "incidents")
                 .columns("id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id", "motivation_id", "action_id",
@@ -229,15 +231,17 @@ struct IncidentService {
                         SQLBind(input.actionID), SQLBind(f.managedBy.rawValue), SQLBind(f.others.rawValue), SQLBind(f.note),
                         SQLBind(status.rawValue), SQLBind(reporterID), SQLBind(now), SQLBind(now))
                 .run()
-            try await Self.insertStudents(input.students, incident: id, on: sql)
+            try await Self.insertStudents(input.students, incident: id, schoolYear: SchoolYearPeriod.containing(f.date).name, on: sql)
             if status == .complete { try await RuleEngine(db: db).evaluate(schoolID: schoolID, studentIDs: input.students.map(\.id), now: now) }
         }
         return (id, texts)
     }
 
-    static func insertStudents(_ students: [(id: UUID, role: IncidentRole)], incident: UUID, on sql: any SQLDatabase) async throws {
-        let insert = sql.insert(into: "incident_students").columns("id", "incident_id", "student_id", "role")
-        for student in students { insert.values(SQLBind(UUID()), SQLBind(incident), SQLBind(student.id), SQLBind(student.role.rawValue)) }
+    static func insertStudents(_ students: [(id: UUID, role: IncidentRole)], incident: UUID, schoolYear: String, on sql: any SQLDatabase) async throws {
+        let insert = sql.insert(into: "incident_students").columns("id", "incident_id", "student_id", "role", "school_year")
+        for student in students {
+            insert.values(SQLBind(UUID()), SQLBind(incident), SQLBind(student.id), SQLBind(student.role.rawValue), SQLBind(schoolYear))
+        }
         try await insert.run()
     }
 
@@ -266,7 +270,7 @@ struct IncidentService {
                 .set("note", to: SQLBind(f.note)).set("updated_at", to: SQLBind(now))
                 .where("id", .equal, SQLBind(id)).run()
             try await sql.delete(from: "incident_students").where("incident_id", .equal, SQLBind(id)).run()
-            try await Self.insertStudents(input.students, incident: id, on: sql)
+            try await Self.insertStudents(input.students, incident: id, schoolYear: SchoolYearPeriod.containing(f.date).name, on: sql)
         }
     }
 
@@ -341,5 +345,5 @@ struct IncidentService {
 }
 
 extension Request {
-    var incidents: IncidentService { IncidentService(db: db) }
+    var incidents: IncidentService { IncidentService(db: db, gate: sqliteWriteGate) }
 }

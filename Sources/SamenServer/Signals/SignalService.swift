@@ -71,8 +71,8 @@ struct RuleEngine {
         let thresholds = try await thresholds(schoolID: schoolID)
         let year = SchoolYearPeriod.containing(today)
         var query: SQLQueryString = """
-            SELECT x.student_id, i.date FROM incidents i JOIN incident_students x ON x.incident_id = i.id
-            WHERE i.school_id = \(bind: schoolID) AND i.school_year = \(bind: year.name) AND i.status = 'complete' AND i.date <= \(bind: today.iso)
+            SELECT x.student_id, i.date FROM incident_students x JOIN incidents i ON i.id = x.incident_id
+            WHERE x.school_year = \(bind: year.name) AND i.school_id = \(bind: schoolID) AND i.status = 'complete' AND i.date <= \(bind: today.iso)
             """
         if let studentIDs { query += " AND x.student_id IN (\(binds: studentIDs))" }
         var dates: [UUID: [LocalDate]] = [:]

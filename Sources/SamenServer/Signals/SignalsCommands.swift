@@ -114,19 +114,19 @@ public enum SignalsCommands {
             let id = rng.uuid()
             incidentRows.append([id, schoolID, SchoolYearPeriod.containing(day).name, day.iso, minute, day.weekday, behaviours.randomElement(using: &rng)!,
                                  locations.randomElement(using: &rng)!, nil as UUID?, nil as UUID?, "staff", "none", "", "complete", coordinator.id!, now, now])
-            links.append([rng.uuid(), id, student(), "involved"])
+            links.append([rng.uuid(), id, student(), "involved", SchoolYearPeriod.containing(day).name])
             if incidentRows.count == 20_000 {
                 try await sql.bulkInsert("incidents", columns: ["id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id",
                                                                "motivation_id", "action_id", "managed_by", "others_involved", "note", "status", "reporter_id",
                                                                "created_at", "updated_at"], rows: incidentRows)
-                try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role"], rows: links)
+                try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role", "school_year"], rows: links)
                 incidentRows = []; links = []
             }
         }
         try await sql.bulkInsert("incidents", columns: ["id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id",
                                                        "motivation_id", "action_id", "managed_by", "others_involved", "note", "status", "reporter_id",
                                                        "created_at", "updated_at"], rows: incidentRows)
-        try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role"], rows: links)
+        try await sql.bulkInsert("incident_students", columns: ["id", "incident_id", "student_id", "role", "school_year"], rows: links)
 
         // Absence: distinct (student, day) pairs, mostly authorised illness, some unauthorised hours.
         var seen = Set<Int>()
