@@ -214,13 +214,18 @@ struct IncidentService {
     }
 
     /// Stores a new incident with its students; returns its id. A complete
-    /// incident runs the incident rules for its students in the same
-    /// transaction: one commit, and the signal is there when the answer is.
+    /// incident's signals are written in the same transaction: one commit,
+    /// and the signal is there when the answer is.
     func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus,
                 now: Date = Date()) async throws -> (id: UUID, texts: [UUID: (nl: String, en: String)]) {
         let texts = try await check(input, schoolID: schoolID, current: [])
         let id = UUID()
         let f = input.fields
+        // The rules read before the write (counting this incident in), so the queued write is short.
+        let findings = status == .complete
+            ? try await RuleEngine(db: db).incidentFindings(schoolID: schoolID, studentIDs: input.students.map(\.id),
+                                                             adding: Dictionary(input.students.map { ($0.id, [f.date]) }, uniquingKeysWith: +))
+            : []
         try await db.writeTransaction(gate: gate) { db in
             let sql = db as! any SQLDatabase
             try await sql.insert(into: "incidents")
@@ -232,7 +237,7 @@ struct IncidentService {
                         SQLBind(status.rawValue), SQLBind(reporterID), SQLBind(now), SQLBind(now))
                 .run()
             try await Self.insertStudents(input.students, incident: id, schoolYear: SchoolYearPeriod.containing(f.date).name, on: sql)
-            if status == .complete { try await RuleEngine(db: db).evaluate(schoolID: schoolID, studentIDs: input.students.map(\.id), now: now) }
+            if !findings.isEmpty { _ = try await RuleEngine(db: db).insert(findings, schoolID: schoolID, now: now) }
         }
         return (id, texts)
     }

@@ -67,7 +67,15 @@ struct RuleEngine {
     /// some students, or all); returns how many new signals were raised.
     @discardableResult
     func evaluate(schoolID: UUID, studentIDs: [UUID]? = nil, today: LocalDate = .today(), now: Date = Date()) async throws -> Int {
-        if let studentIDs, studentIDs.isEmpty { return 0 }
+        try await insert(try await incidentFindings(schoolID: schoolID, studentIDs: studentIDs, today: today), schoolID: schoolID, now: now)
+    }
+
+    /// The incident rules' findings not raised yet, for some students or all;
+    /// `adding` counts incidents not stored yet (the one being recorded), so
+    /// the reading can happen before the write transaction.
+    func incidentFindings(schoolID: UUID, studentIDs: [UUID]? = nil, adding: [UUID: [LocalDate]] = [:],
+                          today: LocalDate = .today()) async throws -> [(student: UUID, finding: RuleFinding)] {
+        if let studentIDs, studentIDs.isEmpty { return [] }
         let thresholds = try await thresholds(schoolID: schoolID)
         let year = SchoolYearPeriod.containing(today)
         var query: SQLQueryString = """
@@ -75,7 +83,7 @@ struct RuleEngine {
             WHERE x.school_year = \(bind: year.name) AND i.school_id = \(bind: schoolID) AND i.status = 'complete' AND i.date <= \(bind: today.iso)
             """
         if let studentIDs { query += " AND x.student_id IN (\(binds: studentIDs))" }
-        var dates: [UUID: [LocalDate]] = [:]
+        var dates = adding
         for row in try await sql.raw(query).all() {
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
             dates[try row.decode(column: "student_id", as: UUID.self), default: []].append(date)
@@ -84,13 +92,18 @@ struct RuleEngine {
         for (student, list) in dates {
             for finding in IncidentRules.findings(incidentDates: list, year: year, today: today, thresholds) { findings.append((student, finding)) }
         }
-        return try await raise(findings, schoolID: schoolID, now: now)
+        return try await unraised(findings)
     }
 
     /// Stores findings as open signals, skipping those already raised
     /// (read first, so a run that finds nothing new writes nothing); returns how many are new.
     func raise(_ findings: [(student: UUID, finding: RuleFinding)], schoolID: UUID, now: Date) async throws -> Int {
-        guard !findings.isEmpty else { return 0 }
+        try await insert(try await unraised(findings), schoolID: schoolID, now: now)
+    }
+
+    /// The findings whose signal (student, rule, period) does not exist yet.
+    func unraised(_ findings: [(student: UUID, finding: RuleFinding)]) async throws -> [(student: UUID, finding: RuleFinding)] {
+        guard !findings.isEmpty else { return [] }
         var existing = Set<String>()
         let students = Array(Set(findings.map(\.student)))
         for chunk in stride(from: 0, to: students.count, by: 500) {
@@ -99,7 +112,11 @@ struct RuleEngine {
                 existing.insert("\(try row.decode(column: "student_id", as: UUID.self))|\(try row.decode(column: "rule", as: String.self))|\(try row.decode(column: "period", as: String.self))")
             }
         }
-        let fresh = findings.filter { !existing.contains("\($0.student)|\($0.finding.rule.rawValue)|\($0.finding.period)") }
+        return findings.filter { !existing.contains("\($0.student)|\($0.finding.rule.rawValue)|\($0.finding.period)") }
+    }
+
+    /// Writes findings as open signals; one raised meanwhile by another request is kept once (unique index).
+    func insert(_ fresh: [(student: UUID, finding: RuleFinding)], schoolID: UUID, now: Date) async throws -> Int {
         for chunk in stride(from: 0, to: fresh.count, by: 500) {
             let insert = sql.insert(into: "signals").columns("id", "school_id", "student_id", "rule", "period", "fired_on", "figures", "due_by", "status", "raised_at")
             for (student, finding) in fresh[chunk..<min(chunk + 500, fresh.count)] {
