@@ -78,11 +78,21 @@ struct RuleEngine {
         if let studentIDs, studentIDs.isEmpty { return [] }
         let thresholds = try await thresholds(schoolID: schoolID)
         let year = SchoolYearPeriod.containing(today)
-        var query: SQLQueryString = """
-            SELECT x.student_id, i.date FROM incident_students x JOIN incidents i ON i.id = x.incident_id
-            WHERE x.school_year = \(bind: year.name) AND i.school_id = \(bind: schoolID) AND i.status = 'complete' AND i.date <= \(bind: today.iso)
-            """
-        if let studentIDs { query += " AND x.student_id IN (\(binds: studentIDs))" }
+        // A few students: from their links (index on student and year). The whole school: from the
+        // school's incidents of the year (the dashboard's index), then their links.
+        let query: SQLQueryString
+        if let studentIDs {
+            query = """
+                SELECT x.student_id, i.date FROM incident_students x JOIN incidents i ON i.id = x.incident_id
+                WHERE x.student_id IN (\(binds: studentIDs)) AND x.school_year = \(bind: year.name) AND i.school_id = \(bind: schoolID)
+                AND i.status = 'complete' AND i.date <= \(bind: today.iso)
+                """
+        } else {
+            query = """
+                SELECT x.student_id, i.date FROM incidents i JOIN incident_students x ON x.incident_id = i.id
+                WHERE i.school_id = \(bind: schoolID) AND i.school_year = \(bind: year.name) AND i.status = 'complete' AND i.date <= \(bind: today.iso)
+                """
+        }
         var dates = adding
         for row in try await sql.raw(query).all() {
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
