@@ -138,13 +138,7 @@ struct StudentPage: Encodable {
 
 /// The signals-and-tiers part of a student's page.
 struct StudentSupport: Encodable {
-    var tier: Int
-    var tierLabel: String
-    var band: String
-    var bandKey: String
-    var incidentCount: Int
-    var recognitionCount: Int
-    var incidents: [IncidentLine]
+    var figures: StudentFigures
     var recognitions: [LinkedItem]
     var signals: [SignalLine]
     var incidentHref: String?
@@ -570,23 +564,11 @@ struct DirectoryController: RouteCollection {
         guard user.viewer.can(.read, .incident) else { return nil }
         let language = req.language
         let today = LocalDate.today()
-        let year = SchoolYearPeriod.containing(today)
-        var filter = IncidentService.Filter()
-        filter.studentID = student.id
-        filter.from = year.start
-        filter.to = year.end
-        filter.perPage = 10
-        let incidents = try await req.incidents.list(for: user.viewer, filter: filter, language: language)
-        filter.status = .complete
-        filter.perPage = 1
-        let complete = try await req.incidents.list(for: user.viewer, filter: filter, language: language).total
-        let band = IncidentRules.band(incidents: complete, try await req.rules.thresholds(schoolID: student.$school.id))
-        let recognitions = try await req.incidents.recognitions(studentID: student.id!, language: language, limit: 1000)
-            .filter { $0.date >= year.start.iso }
+        let figures = try await StudentFigures.load(req: req, studentID: student.id!, schoolID: student.$school.id, year: .containing(today),
+                                                    viewer: user.viewer, onlyComplete: false, limit: 10)
         var signalFilter = SignalService.Filter()
         signalFilter.studentID = student.id
         let signals = user.viewer.can(.read, .signal) ? try await req.signals.list(for: user.viewer, filter: signalFilter, language: language) : []
-        let tier = try await req.signals.tier(studentID: student.id!)
         let canRecord = user.viewer.can(.create, .incident) && (user.role == .admin || user.viewer.schoolIDs.contains(student.$school.id))
         let canEnrol = user.role == .coordinator
         var enrolments: [LinkedItem] = []
@@ -598,21 +580,17 @@ struct DirectoryController: RouteCollection {
                                                                                              weeks.last.map { String(Int(($0.average * 100).rounded())) + "%" } ?? "—",
                                                                                              Catalogue.text("enrolment_status_\(e.status)", language)])))
         }
-        let incidentLines = IncidentController()
         let signalLines = SignalController()
         return StudentSupport(
-            tier: tier.rawValue, tierLabel: Catalogue.text("tier_\(tier.rawValue)", language),
-            band: Catalogue.text("band_\(band.rawValue)", language), bandKey: band.rawValue,
-            incidentCount: complete, recognitionCount: recognitions.count,
-            incidents: incidents.items.map { incidentLines.line($0, language) },
-            recognitions: recognitions.prefix(5).map {
+            figures: figures,
+            recognitions: figures.recognitions.prefix(5).map {
                 LinkedItem(label: $0.expectation.text, href: "", detail: (LocalDate(iso: $0.date)?.display(language) ?? $0.date) + " · " + $0.staff
                            + ($0.note.isEmpty ? "" : " · " + $0.note))
             },
             signals: signals.map { signalLines.line($0, today: today, language: language) },
             incidentHref: canRecord ? SiteURL.incidentNew(studentID: student.id).path : nil,
             recognitionHref: canRecord ? SiteURL.recognitionNew(studentID: student.id).path : nil,
-            allIncidentsHref: incidents.total > incidents.items.count ? SiteURL.incidentsOfStudent(student.id!).path : nil,
+            allIncidentsHref: figures.more > 0 ? SiteURL.incidentsOfStudent(student.id!).path : nil,
             enrolments: enrolments,
             enrolAction: canEnrol ? SiteURL.studentEnrolments(student.id!).path : nil,
             enrolForm: canEnrol ? try await enrolForm(req: req, schoolID: student.$school.id, values: enrolValues, errors: enrolErrors) : nil)

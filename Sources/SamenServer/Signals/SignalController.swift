@@ -40,13 +40,7 @@ struct SignalPage: Encodable {
     var firedOn: String
     var dueBy: String?
     var status: String
-    var tier: Int
-    var tierLabel: String
-    var band: String
-    var bandKey: String
-    var incidentCount: Int
-    var recognitionCount: Int
-    var incidents: [IncidentLine]
+    var figures: StudentFigures
     var decisions: [DecisionLine]
     var decisionAction: String?
     var kinds: [Option]
@@ -110,19 +104,10 @@ struct SignalController: RouteCollection {
         let user = try req.require(.read, .signal)
         let language = req.language
         let signal = try await req.signals.signal(try signalID(req), for: user.viewer, language: language)
-        let year = SchoolYearPeriod.containing(LocalDate(iso: signal.fired_on) ?? .today())
-        var filter = IncidentService.Filter()
-        filter.studentID = signal.student_id
-        filter.status = .complete
-        filter.from = year.start
-        filter.to = year.end
-        filter.perPage = 100
-        let incidents = try await req.incidents.list(for: Viewer(accountID: user.accountID, role: .admin), filter: filter, language: language)
-        let thresholds = try await req.rules.thresholds(schoolID: signal.school_id)
-        let band = IncidentRules.band(incidents: incidents.total, thresholds)
-        let recognitions = try await req.incidents.recognitions(studentID: signal.student_id, language: language, limit: 1000)
-            .filter { $0.date >= year.start.iso && $0.date <= year.end.iso }.count
-        let controller = IncidentController()
+        // The data the rule fired on: the student's completed incidents of that school year.
+        let figures = try await StudentFigures.load(req: req, studentID: signal.student_id, schoolID: signal.school_id,
+                                                    year: SchoolYearPeriod.containing(LocalDate(iso: signal.fired_on) ?? .today()),
+                                                    viewer: Viewer(accountID: user.accountID, role: .admin), onlyComplete: true, limit: 100)
         let canDecide = user.viewer.can(.update, .signal) && signal.status != SignalStatus.closed.rawValue
         let staff = canDecide ? try await req.directory.groupStaffCandidates(schoolID: signal.school_id, excluding: []) : []
         var values = values
@@ -137,10 +122,7 @@ struct SignalController: RouteCollection {
             firedOn: LocalDate(iso: signal.fired_on)?.display(language) ?? signal.fired_on,
             dueBy: signal.due_by.flatMap(LocalDate.init(iso:))?.display(language),
             status: Catalogue.text("signal_status_\(signal.status)", language),
-            tier: signal.tier, tierLabel: Catalogue.text("tier_\(signal.tier)", language),
-            band: Catalogue.text("band_\(band.rawValue)", language), bandKey: band.rawValue,
-            incidentCount: incidents.total, recognitionCount: recognitions,
-            incidents: incidents.items.map { controller.line($0, language) },
+            figures: figures,
             decisions: (signal.decisions ?? []).map { d in
                 DecisionLine(decision: Catalogue.text("decision_\(d.decision)", language),
                              tiers: d.tier_before == d.tier_after ? Catalogue.text("tier_\(d.tier_after)", language)
