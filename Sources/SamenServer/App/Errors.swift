@@ -22,6 +22,13 @@ struct SamenError: AbortError, Sendable {
     }
 }
 
+extension Array where Element == FieldProblem {
+    /// Each field's first problem in words, for the messages next to a form's fields.
+    func messages(_ language: Language) -> [String: String] {
+        Dictionary(map { ($0.field, Catalogue.text($0.key, language, $0.arguments)) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// An import whose file has problems: nothing was written; every problem is listed.
 struct ImportRejected: Error, Sendable {
     var problems: [ImportProblem]

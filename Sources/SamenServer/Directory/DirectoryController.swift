@@ -372,10 +372,6 @@ struct DirectoryController: RouteCollection {
         ["code": form.code ?? "", "name": form.name ?? "", "type": form.type ?? "", "city": form.city ?? ""]
     }
 
-    func messages(_ problems: [FieldProblem], _ language: Language) -> [String: String] {
-        Dictionary(problems.map { ($0.field, Catalogue.text($0.key, language, $0.arguments)) }, uniquingKeysWith: { a, _ in a })
-    }
-
     func createSchool(req: Request) async throws -> Response {
         _ = try req.require(.create, .directory)
         let form = try req.content.decode(SchoolForm.self)
@@ -384,7 +380,7 @@ struct DirectoryController: RouteCollection {
                                       cancel: SiteURL.schools.path, isNew: true, status: .badRequest)
         }
         switch SchoolFields.validate(code: form.code ?? "", name: form.name ?? "", type: form.type ?? "", city: form.city ?? "") {
-        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .failure(let problems): return try await again(problems.messages(req.language))
         case .success(let fields):
             do {
                 let school = try await req.directory.createSchool(fields, regionID: nil)
@@ -411,7 +407,7 @@ struct DirectoryController: RouteCollection {
                                       cancel: SiteURL.school(school.id!).path, isNew: false, status: .badRequest)
         }
         switch SchoolFields.validate(code: form.code ?? "", name: form.name ?? "", type: form.type ?? "", city: form.city ?? "") {
-        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .failure(let problems): return try await again(problems.messages(req.language))
         case .success(let fields):
             do {
                 try await req.directory.updateSchool(school, fields)
@@ -628,7 +624,7 @@ struct DirectoryController: RouteCollection {
         switch GuardianFields.validate(name: form.name ?? "", email: form.email ?? "", phone: form.phone ?? "", relation: form.relation ?? "") {
         case .failure(let problems):
             let values = ["name": form.name ?? "", "email": form.email ?? "", "phone": form.phone ?? "", "relation": form.relation ?? ""]
-            return try await renderStudent(req: req, guardianValues: values, guardianErrors: messages(problems, req.language), status: .badRequest)
+            return try await renderStudent(req: req, guardianValues: values, guardianErrors: problems.messages(req.language), status: .badRequest)
         case .success(let fields):
             try await req.directory.addGuardian(fields, to: student)
             return req.redirect(to: SiteURL.student(student.id!).path)
@@ -694,7 +690,7 @@ struct DirectoryController: RouteCollection {
                                        isNew: true, status: .badRequest)
         }
         switch validate(form) {
-        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .failure(let problems): return try await again(problems.messages(req.language))
         case .success(let fields):
             do {
                 let student = try await req.directory.createStudent(school: school.id!, groupID: form.group_id.flatMap(UUID.init(uuidString:)), fields: fields)
@@ -725,7 +721,7 @@ struct DirectoryController: RouteCollection {
                                        isNew: false, status: .badRequest)
         }
         switch validate(form) {
-        case .failure(let problems): return try await again(messages(problems, req.language))
+        case .failure(let problems): return try await again(problems.messages(req.language))
         case .success(let fields):
             do {
                 try await req.directory.updateStudent(student, groupID: form.group_id.flatMap(UUID.init(uuidString:)), fields: fields)

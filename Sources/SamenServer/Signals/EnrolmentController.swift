@@ -86,7 +86,7 @@ struct EnrolmentController: RouteCollection {
                           "review_on": form.review_on ?? "", "teacher_id": form.teacher_id ?? "", "youthworker_id": form.youthworker_id ?? "",
                           "expectations": form.expectations ?? "", "periods": form.periods ?? ""]
             return try await DirectoryController().renderStudent(req: req, guardianValues: [:], guardianErrors: [:],
-                                                                 enrolValues: values, enrolErrors: IncidentController().messages(problems, req.language),
+                                                                 enrolValues: values, enrolErrors: problems.messages(req.language),
                                                                  status: .badRequest)
         }
         let enrolment = try await req.enrolments.create(studentID: id, schoolID: schoolID, interventionID: intervention.id, fields,
@@ -165,7 +165,7 @@ struct EnrolmentController: RouteCollection {
         }
         switch PointCard.read(date: date, expectations: e.expectations.count, periods: e.periods, rating: { form["r_\($0)_\($1)"] }) {
         case .failure(let problems):
-            return try await render(req: req, values: values, errors: IncidentController().messages(problems, req.language), saved: nil, status: .badRequest)
+            return try await render(req: req, values: values, errors: problems.messages(req.language), saved: nil, status: .badRequest)
         case .success(let card):
             let raised = try await req.enrolments.save(card, enrolment: e, by: user.accountID)
             return try await render(req: req, values: ["date": date.iso], errors: [:],

@@ -274,10 +274,6 @@ struct IncidentController: RouteCollection {
         return ids
     }
 
-    func messages(_ problems: [FieldProblem], _ language: Language) -> [String: String] {
-        Dictionary(problems.map { ($0.field, Catalogue.text($0.key, language, $0.arguments)) }, uniquingKeysWith: { a, _ in a })
-    }
-
     /// Checks the form; the input when valid, else the errors per field.
     func input(_ form: IncidentForm, schoolID: UUID, req: Request) async throws -> (IncidentInput?, [String: String]) {
         var errors: [String: String] = [:]
@@ -286,7 +282,7 @@ struct IncidentController: RouteCollection {
                                                 others: form.others_involved ?? "none", note: form.note ?? "", today: .today())
         var fields: IncidentFields? = nil
         switch validated {
-        case .failure(let problems): errors.merge(messages(problems, req.language)) { a, _ in a }
+        case .failure(let problems): errors.merge(problems.messages(req.language)) { a, _ in a }
         case .success(let value): fields = value
         }
         func label(_ text: String?) -> UUID? { text.flatMap { UUID(uuidString: $0) } }
@@ -438,7 +434,7 @@ struct IncidentController: RouteCollection {
         let students = try await resolveStudents(form, schoolID: school.id, req: req, errors: &errors)
         let validated = IncidentFields.validate(date: form.date ?? "", time: form.time ?? "", managedBy: "staff", others: "none",
                                                 note: form.note ?? "", today: .today())
-        if case .failure(let problems) = validated { errors.merge(messages(problems, req.language)) { a, _ in a } }
+        if case .failure(let problems) = validated { errors.merge(problems.messages(req.language)) { a, _ in a } }
         let expectation = form.expectation_id.flatMap(UUID.init(uuidString:))
         if expectation == nil { errors["expectation_id"] = Catalogue.text("recognition_choose_expectation", req.language) }
         let again = { (errors: [String: String]) in
@@ -497,7 +493,7 @@ struct IncidentController: RouteCollection {
         let values = ["kind": form.kind ?? "", "text_nl": form.text_nl ?? "", "text_en": form.text_en ?? ""]
         switch LabelFields.validate(kind: form.kind ?? "", nl: form.text_nl ?? "", en: form.text_en ?? "") {
         case .failure(let problems):
-            return try await renderLabels(req: req, values: values, errors: messages(problems, req.language), status: .badRequest)
+            return try await renderLabels(req: req, values: values, errors: problems.messages(req.language), status: .badRequest)
         case .success(let fields):
             do {
                 _ = try await req.labels.add(fields, schoolID: school.id!)

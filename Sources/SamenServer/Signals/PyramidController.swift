@@ -191,7 +191,7 @@ struct PyramidController: RouteCollection {
         let form = try req.content.decode(Form.self)
         switch validate(form, user: user, action: .create) {
         case .failure(let problems):
-            return try await render(req: req, values: values(form), errors: IncidentController().messages(problems, req.language), status: .badRequest)
+            return try await render(req: req, values: values(form), errors: problems.messages(req.language), status: .badRequest)
         case .success(let fields):
             _ = try await req.pyramids.create(fields, schoolID: school.id!)
             return req.redirect(to: SiteURL.pyramid(school.id!).path)
@@ -223,7 +223,7 @@ struct PyramidController: RouteCollection {
         case .failure(let problems):
             return try await req.renderPage("signals/intervention-form", title: "intervention_edit_title", titleArguments: [i.name],
                                             page: InterventionEditPage(action: SiteURL.interventionEdit(i.id).path, cancelHref: SiteURL.pyramid(i.school_id).path,
-                                                                       form: form(values(f), IncidentController().messages(problems, req.language),
+                                                                       form: form(values(f), problems.messages(req.language),
                                                                                   language: req.language, youthworker: user.role == .youthworker)),
                                             status: .badRequest)
         case .success(let fields):

@@ -157,7 +157,7 @@ struct SignalController: RouteCollection {
                                                 note: form.note ?? "", currentTier: Tier(rawValue: signal.tier) ?? .one, today: .today())
         switch validated {
         case .failure(let problems):
-            return try await render(req: req, values: values, errors: IncidentController().messages(problems, req.language), status: .badRequest)
+            return try await render(req: req, values: values, errors: problems.messages(req.language), status: .badRequest)
         case .success(let fields):
             let owner = (form.owner_id ?? "").isEmpty ? nil : UUID(uuidString: form.owner_id!)
             if !(form.owner_id ?? "").isEmpty && owner == nil {
