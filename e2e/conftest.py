@@ -5,8 +5,8 @@ import shutil
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("SAMEN_URL", "http://127.0.0.1:8080")
@@ -38,13 +38,24 @@ def phone():
     driver.quit()
 
 
+def _gone(element):
+    """Whether a page's element has left the document. Mid-navigation Chromium
+    may answer "node does not belong to the document" instead of "stale":
+    both mean the old page is gone."""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
 def navigates(driver, action):
     """Runs an action that loads a new page (a click, a submit) and waits until
     the old page is gone, so nothing reads the page it is leaving."""
     old = driver.find_element(By.TAG_NAME, "html")
     action()
     wait = WebDriverWait(driver, 15)
-    wait.until(EC.staleness_of(old))
+    wait.until(lambda d: _gone(old))
     wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
