@@ -30,6 +30,10 @@ public enum Resource: String, CaseIterable, Sendable {
     case workshop
     /// Students' enrolments in Tier II and III interventions, and their point cards.
     case enrolment
+    /// Screening instruments (a school's own, the region's, and the example shipped with Samen).
+    case instrument
+    /// Screening rounds and their ratings and scores.
+    case screening
 }
 
 /// How far a person's view of students reaches.
@@ -64,7 +68,7 @@ public enum AccessPolicy {
     /// (403 when not). Scope (which records) is decided separately (404 outside it).
     public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
         switch (resource, role) {
-        case (.signal, .admin), (.enrolment, .admin):
+        case (.signal, .admin), (.enrolment, .admin), (.screening, .admin):
             return action == .read
         case (_, .admin):
             return true
@@ -134,6 +138,23 @@ public enum AccessPolicy {
         case (.enrolment, .leader):
             return action == .read
         case (.enrolment, _):
+            return false
+        case (.instrument, .coordinator), (.instrument, .region):
+            // A school's own instruments, or the region's (checked per record).
+            return true
+        case (.instrument, .leader), (.instrument, .teacher):
+            return action == .read
+        case (.instrument, _):
+            return false
+        case (.screening, .coordinator):
+            // Rounds are started and ratings corrected, never deleted.
+            return action == .read || action == .create || action == .update
+        case (.screening, .teacher):
+            // Rates students of their own groups and reads what they rated.
+            return action == .read || action == .create || action == .update
+        case (.screening, .leader), (.screening, .youthworker):
+            return action == .read
+        case (.screening, _):
             return false
         }
     }

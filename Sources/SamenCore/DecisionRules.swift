@@ -244,29 +244,6 @@ public enum CheckInCheckOutRules {
     }
 }
 
-// MARK: - Screening
-
-/// A score band of a screening scale: scores from `from` (inclusive) up to
-/// the next band's `from` fall in it.
-public struct ScreeningBand: Sendable, Equatable {
-    public let label: String
-    public let from: Double
-    public let atRisk: Bool
-    public init(label: String, from: Double, atRisk: Bool) { self.label = label; self.from = from; self.atRisk = atRisk }
-}
-
-public enum ScreeningRules {
-    /// The band a score falls in (bands in any order); nil below the lowest band.
-    public static func band(score: Double, bands: [ScreeningBand]) -> ScreeningBand? {
-        bands.sorted { $0.from < $1.from }.last { score >= $0.from }
-    }
-
-    public static func findings(score: Double, scale: String, bands: [ScreeningBand], date: LocalDate) -> [RuleFinding] {
-        guard let band = band(score: score, bands: bands), band.atRisk else { return [] }
-        return [RuleFinding(rule: .screeningAtRisk, date: date, figures: [scale, String(score), band.label])]
-    }
-}
-
 // MARK: - Absence
 
 /// One absence record: a date, hours (lesson periods count as hours), and

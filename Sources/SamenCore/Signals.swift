@@ -311,14 +311,17 @@ public struct DecisionFields: Sendable, Equatable {
 
 extension RuleFinding {
     /// The period a finding belongs to, so a rule fires once per student
-    /// per period: the school year for incident and screening rules, the
+    /// per period: the school year for incident rules (and per scale for screening), the
     /// month for point cards, the day the threshold was crossed for a DUO
     /// report (each crossing is a report), and the first day of the stretch
     /// for a thuiszitter (one signal while it lasts).
     public var period: String {
         switch rule {
-        case .incidentsYellow, .incidentsRed, .earlyWarning, .screeningAtRisk:
+        case .incidentsYellow, .incidentsRed, .earlyWarning:
             return SchoolYearPeriod.containing(date).name
+        case .screeningAtRisk:
+            // Each scale once a school year: a worry about withdrawal is not hidden behind one about behaviour.
+            return SchoolYearPeriod.containing(date).name + (figures.first.map { " " + $0 } ?? "")
         case .pointCardReview, .pointCardFading:
             return String(date.iso.prefix(7))
         case .absenceReport:

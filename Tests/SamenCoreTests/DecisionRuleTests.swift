@@ -82,17 +82,6 @@ struct DecisionRuleTests {
         #expect(CheckInCheckOutRules.phase(fadingDecided: decided, today: day("2026-11-30")) == .graduated)
     }
 
-    @Test("Screening: a score in an at-risk band asks for follow-up")
-    func screening() {
-        let bands = [ScreeningBand(label: "normaal", from: 0, atRisk: false), ScreeningBand(label: "verhoogd", from: 14, atRisk: false),
-                     ScreeningBand(label: "risico", from: 17, atRisk: true)]
-        #expect(ScreeningRules.band(score: 13.9, bands: bands)?.label == "normaal")
-        #expect(ScreeningRules.band(score: 14, bands: bands)?.label == "verhoogd")
-        #expect(ScreeningRules.findings(score: 16, scale: "internaliserend", bands: bands, date: day("2026-10-01")).isEmpty)
-        #expect(ScreeningRules.findings(score: 18, scale: "internaliserend", bands: bands, date: day("2026-10-01"))
-            == [RuleFinding(rule: .screeningAtRisk, date: day("2026-10-01"), figures: ["internaliserend", "18.0", "risico"])])
-    }
-
     @Test("16 unauthorised hours within 4 weeks: report to DUO within 5 school days; authorised hours do not count")
     func absenceReport() {
         let records = [AbsenceRecord(date: day("2026-11-02"), hours: 6, authorised: false),

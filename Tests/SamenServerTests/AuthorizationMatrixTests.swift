@@ -218,6 +218,49 @@ struct AuthorizationMatrixTests {
             inScope: "403 403 403 400 403 404 403", outOfScope: "403 403 403 404 403 404 403", anonymous: 303),
         Row(route: "POST /enrolments/:enrolment/fade", path: "/enrolments/{enrolment}/fade", body: .form,
             inScope: "403 403 403 303 403 404 403", outOfScope: "403 403 403 404 403 404 403", anonymous: 303),
+        // Screening
+        Row(route: "GET /schools/:school/screening", path: "/schools/{school}/screening",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /schools/:school/screening/rounds", path: "/schools/{school}/screening/rounds", body: .form,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /screening/instruments", path: "/screening/instruments", inScope: "200 200 303 303 303 403 403", anonymous: 303),
+        Row(route: "GET /screening/instruments/new", path: "/screening/instruments/new?school={school}",
+            inScope: "200 200 403 200 403 403 403", outOfScope: "200 200 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /screening/instruments", path: "/screening/instruments?school={school}", body: .form,
+            inScope: "400 400 403 400 403 403 403", outOfScope: "400 400 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /screening/instruments/:instrument", path: "/screening/instruments/{instrument}",
+            inScope: "200 200 200 200 200 403 403", outOfScope: "200 200 404 404 404 403 403", anonymous: 303),
+        Row(route: "GET /screening/instruments/:instrument/edit", path: "/screening/instruments/{instrument}/edit",
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /screening/instruments/:instrument/edit", path: "/screening/instruments/{instrument}/edit", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /screening/instruments/:instrument/archive", path: "/screening/instruments/{instrument}/archive", body: .form,
+            inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /screening/rounds/:round", path: "/screening/rounds/{round}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /screening/rounds/:round/results.csv", path: "/screening/rounds/{round}/results.csv?table=groups",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 303),
+        Row(route: "GET /screening/rounds/:round/groups/:group", path: "/screening/rounds/{round}/groups/{group}",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /screening/rounds/:round/groups/:group", path: "/screening/rounds/{round}/groups/{group}", body: .form,
+            inScope: "403 403 403 200 200 403 403", outOfScope: "403 403 403 404 404 403 403", anonymous: 303),
+        Row(route: "GET /api/v1/screening/instruments", path: "/api/v1/screening/instruments", inScope: "200 200 200 200 200 403 403", anonymous: 401),
+        Row(route: "POST /api/v1/screening/instruments", path: "/api/v1/screening/instruments", body: .jsonSchool,
+            inScope: "400 400 403 400 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/screening/instruments/:instrument", path: "/api/v1/screening/instruments/{instrument}",
+            inScope: "200 200 200 200 200 403 403", outOfScope: "200 200 404 404 404 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/screening/rounds", path: "/api/v1/schools/{school}/screening/rounds",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/schools/:school/screening/rounds", path: "/api/v1/schools/{school}/screening/rounds", body: .json,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/screening/rounds/:round/ratings", path: "/api/v1/screening/rounds/{round}/ratings",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/screening/rounds/:round/ratings", path: "/api/v1/screening/rounds/{round}/ratings", body: .json,
+            inScope: "403 403 403 400 400 403 403", outOfScope: "403 403 403 404 404 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/screening/rounds/:round/results", path: "/api/v1/screening/rounds/{round}/results",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/screening/rounds/:round/chart.svg", path: "/api/v1/screening/rounds/{round}/chart.svg",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
@@ -240,6 +283,8 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{intervention}", with: (inScope ? fixtures.intervention.home : fixtures.intervention.other).uuidString)
             .replacingOccurrences(of: "{enrolment}", with: (inScope ? fixtures.enrolment.home : fixtures.enrolment.other).uuidString)
             .replacingOccurrences(of: "{workshop}", with: (inScope ? fixtures.workshop.home : fixtures.workshop.other).uuidString)
+            .replacingOccurrences(of: "{round}", with: (inScope ? fixtures.round.home : fixtures.round.other).uuidString)
+            .replacingOccurrences(of: "{instrument}", with: (inScope ? fixtures.instrument.home : fixtures.instrument.other).uuidString)
             .replacingOccurrences(of: "{label}", with: (inScope ? fixtures.label.home : fixtures.label.other).uuidString)
             .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)
     }

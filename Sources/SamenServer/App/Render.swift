@@ -85,6 +85,12 @@ enum Navigation {
                 items.append(("nav_pyramid", .pyramids))
             }
         }
+        if viewer.can(.read, .screening), [StudentScope.ownSchools, .ownGroups].contains(AccessPolicy.studentScope(user.role)),
+           let school = viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }) {
+            items.append(("nav_screening", .screening(school)))
+        } else if user.role == .region || user.role == .admin {
+            items.append(("nav_screening", .instruments))
+        }
         if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
         if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
         if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }

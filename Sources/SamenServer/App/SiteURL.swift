@@ -63,6 +63,16 @@ enum SiteURL: Sendable {
     case enrolmentCards(UUID)
     case enrolmentFade(UUID)
     case enrolmentEnd(UUID)
+    case screening(UUID)
+    case screeningRounds(UUID)
+    case screeningRound(UUID)
+    case screeningGroup(round: UUID, group: UUID)
+    case screeningCSV(UUID)
+    case instruments
+    case instrument(UUID)
+    case instrumentNew(school: UUID?, from: UUID?)
+    case instrumentEdit(UUID)
+    case instrumentArchive(UUID)
     case stylesheet
 
     var path: String {
@@ -132,6 +142,18 @@ enum SiteURL: Sendable {
         case .enrolmentCards(let id): return "/enrolments/\(id)/cards"
         case .enrolmentFade(let id): return "/enrolments/\(id)/fade"
         case .enrolmentEnd(let id): return "/enrolments/\(id)/end"
+        case .screening(let school): return "/schools/\(school)/screening"
+        case .screeningRounds(let school): return "/schools/\(school)/screening/rounds"
+        case .screeningRound(let id): return "/screening/rounds/\(id)"
+        case .screeningGroup(let round, let group): return "/screening/rounds/\(round)/groups/\(group)"
+        case .screeningCSV(let id): return "/screening/rounds/\(id)/results.csv"
+        case .instruments: return "/screening/instruments"
+        case .instrument(let id): return "/screening/instruments/\(id)"
+        case .instrumentNew(let school, let from):
+            let items = [school.map { "school=\($0)" }, from.map { "from=\($0)" }].compactMap { $0 }
+            return "/screening/instruments/new" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        case .instrumentEdit(let id): return "/screening/instruments/\(id)/edit"
+        case .instrumentArchive(let id): return "/screening/instruments/\(id)/archive"
         case .stylesheet: return "/css/samen.css"
         }
     }

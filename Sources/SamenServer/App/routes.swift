@@ -26,4 +26,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: PyramidController())
     try app.register(collection: DashboardController())
     try app.register(collection: EnrolmentController())
+    try app.register(collection: ScreeningController())
 }

@@ -121,6 +121,7 @@ public enum DemoLoader {
             if fields.name == "Check-In/Check-Out" { cicoID[schoolID] = id }
         }
         try await storeCheckInCheckOut(demo, activity: activity, interventions: cicoID, today: today, on: db)
+        try await storeScreening(demo, activity: activity, today: today, on: db)
         let engine = RuleEngine(db: db)
         for school in demo.schools {
             try await engine.evaluate(schoolID: school.id, today: today, now: now)
@@ -202,6 +203,51 @@ public enum DemoLoader {
                         return x < target * target ? 2 : (x < target ? 1 : 0)
                     } }
                     _ = try await service.save(PointCard(date: date, ratings: ratings), enrolment: enrolment, by: mentor ?? coordinator, now: Date())
+                }
+            }
+        }
+    }
+
+    /// A screening round with the example instrument at every school, rated
+    /// by each group's mentor: the autumn round once it has closed, else the
+    /// spring round of the year before. At the demo coordinator's school a
+    /// second round is open now, rated by every mentor except the demo
+    /// teacher, who finds their group waiting.
+    static func storeScreening(_ demo: DemoRegion, activity: DemoActivity, today: LocalDate, on db: Database) async throws {
+        var rng = SeededGenerator(seed: 77)
+        let service = ScreeningService(db: db)
+        guard let example = try await service.instrument(M0022CreateScreening.exampleID) else { return }
+        let year = SchoolYearPeriod.containing(today)
+        let autumnCloses = LocalDate(year: year.startYear, month: 10, day: 16)!
+        let closed = today > autumnCloses
+            ? ScreeningRoundFields(name: "Najaar \(year.startYear)", opens: LocalDate(year: year.startYear, month: 9, day: 28)!, closes: autumnCloses)
+            : ScreeningRoundFields(name: "Voorjaar \(year.startYear)", opens: LocalDate(year: year.startYear, month: 4, day: 6)!,
+                                   closes: LocalDate(year: year.startYear, month: 4, day: 24)!)
+        let open = ScreeningRoundFields(name: "Tussenmeting", opens: today.adding(days: -7), closes: today.adding(days: 14))
+        var incidents: [UUID: Int] = [:]
+        for incident in activity.incidents where incident.date >= closed.closes.adding(days: -120) && incident.date <= closed.closes {
+            for s in incident.students { incidents[s.id, default: 0] += 1 }
+        }
+        let mentors = Dictionary(demo.teaching.filter(\.isMentor).map { ($0.groupID, $0.personID) }, uniquingKeysWith: { a, _ in a })
+        let demoTeacher = demo.people.first { $0.username == "teacher" }?.id
+        let byGroup = Dictionary(grouping: demo.students, by: \.groupID)
+        for school in demo.schools {
+            let coordinator = demo.people.first { $0.role == .coordinator && $0.schoolIDs.contains(school.id) }?.id
+            var rounds = [closed]
+            if school.id == demo.schools[0].id { rounds.append(open) }
+            for fields in rounds {
+                let id = try await service.createRound(schoolID: school.id, instrumentID: example.id, fields, informant: .teacher, by: coordinator ?? UUID())
+                guard let round = try await service.round(id) else { continue }
+                for group in demo.groups where group.schoolID == school.id {
+                    // The demo teacher's group waits for them in the open round.
+                    let mentor = group.id == demo.groups.first(where: { g in demo.teaching.contains { $0.groupID == g.id && $0.personID == demoTeacher && $0.isMentor } })?.id
+                        ? demoTeacher : mentors[group.id]
+                    guard let rater = mentor ?? coordinator else { continue }
+                    if fields.name == open.name && rater == demoTeacher { continue }
+                    let entries = (byGroup[group.id] ?? []).filter { $0.enrolled <= fields.closes }
+                        .map { (student: $0.id, answers: DemoScreening.answers(incidents: incidents[$0.id] ?? 0, rng: &rng)) }
+                    _ = try await service.save(entries, round: round, instrument: example.definition, by: rater,
+                                               now: Date(timeIntervalSince1970: Double(min(fields.closes, today).dayNumber) * 86_400 + 14 * 3600))
                 }
             }
         }

@@ -147,6 +147,8 @@ struct StudentSupport: Encodable {
     var enrolments: [LinkedItem]
     var enrolAction: String?
     var enrolForm: EnrolFormView?
+    /// The latest screening: round, and per scale the score and band; nil when not screened or not for this reader.
+    var screening: LinkedItem?
 }
 
 /// The coordinator's form on a student's page: assign to a Tier II or III intervention.
@@ -577,6 +579,16 @@ struct DirectoryController: RouteCollection {
                                                                                              Catalogue.text("enrolment_status_\(e.status)", language)])))
         }
         let signalLines = SignalController()
+        var screening: LinkedItem? = nil
+        if user.viewer.can(.read, .screening), let latest = try await req.screening.latest(studentID: student.id!),
+           user.role != .teacher || latest.rating.rater_id == user.accountID {
+            let d = latest.instrument
+            screening = LinkedItem(label: latest.round.name, href: SiteURL.screeningRound(latest.round.id).path,
+                                   detail: latest.rating.scores.map { s in
+                                       d.text(d.scales.first { $0.code == s.scale }?.name ?? s.scale, language) + " "
+                                           + (s.score.map(ScreeningScoring.format) ?? "—") + (s.band.map { " (" + d.text($0, language) + ")" } ?? "")
+                                   }.joined(separator: " · "))
+        }
         return StudentSupport(
             figures: figures,
             recognitions: figures.recognitions.prefix(5).map {
@@ -589,7 +601,8 @@ struct DirectoryController: RouteCollection {
             allIncidentsHref: figures.more > 0 ? SiteURL.incidentsOfStudent(student.id!).path : nil,
             enrolments: enrolments,
             enrolAction: canEnrol ? SiteURL.studentEnrolments(student.id!).path : nil,
-            enrolForm: canEnrol ? try await enrolForm(req: req, schoolID: student.$school.id, values: enrolValues, errors: enrolErrors) : nil)
+            enrolForm: canEnrol ? try await enrolForm(req: req, schoolID: student.$school.id, values: enrolValues, errors: enrolErrors) : nil,
+            screening: screening)
     }
 
     func enrolForm(req: Request, schoolID: UUID, values: [String: String], errors: [String: String]) async throws -> EnrolFormView {

@@ -132,6 +132,9 @@ struct SignalFixtures {
     var intervention: (home: UUID, other: UUID)
     var workshop: (home: UUID, other: UUID)
     var enrolment: (home: UUID, other: UUID)
+    /// Open screening rounds and school-owned instruments.
+    var round: (home: UUID, other: UUID)
+    var instrument: (home: UUID, other: UUID)
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -164,7 +167,13 @@ struct SignalFixtures {
                                                     plan, teacherID: world.account.id, youthworkerID: nil),
                         try await enrolments.create(studentID: world.student(in: world.otherGroup).id, schoolID: world.other.id, interventionID: interventions.1,
                                                     plan, teacherID: nil, youthworkerID: nil))
+        let screening = ScreeningService(db: app.db)
+        let open = ScreeningRoundFields(name: "Tussenmeting", opens: today.adding(days: -3), closes: today.adding(days: 10))
+        let rounds = (try await screening.createRound(schoolID: world.home.id, instrumentID: M0022CreateScreening.exampleID, open, informant: .teacher, by: coordinator),
+                      try await screening.createRound(schoolID: world.other.id, instrumentID: M0022CreateScreening.exampleID, open, informant: .teacher, by: admin))
+        let instruments = (try await screening.createInstrument(.example, regionID: world.demo.region.id, schoolID: world.home.id, by: coordinator),
+                           try await screening.createInstrument(.example, regionID: world.demo.region.id, schoolID: world.other.id, by: admin))
         return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
-                              intervention: interventions, workshop: workshops, enrolment: enrolled)
+                              intervention: interventions, workshop: workshops, enrolment: enrolled, round: rounds, instrument: instruments)
     }
 }
