@@ -276,6 +276,8 @@ public enum Catalogue {
         "rule_incidents_red": .init(nl: "%1 incidenten dit schooljaar: rood (6 of meer). Bespreek individuele ondersteuning.", en: "%1 incidents this school year: red (6 or more). Discuss individual support."),
         "rule_early_warning": .init(nl: "%1 incidenten vóór %2: overweeg ondersteuning op niveau II.", en: "%1 incidents before %2: consider Tier II."),
         "rule_point_card_review": .init(nl: "Kaartscore %1 weken onder het doel (laatste week %2%): bespreek in het team.", en: "Point-card score below goal for %1 weeks (last week %2%): review in the team."),
+        "rule_progress_review": .init(nl: "%3: %1 weken onder het doel (laatste week gemiddeld %2): bespreek in het team.", en: "%3: below goal for %1 weeks (last week's average %2): review in the team."),
+        "rule_progress_fading": .init(nl: "%3: %1 weken op het doel (laatste week gemiddeld %2): start met afbouwen.", en: "%3: at goal for %1 weeks (last week's average %2): start fading."),
         "rule_point_card_fading": .init(nl: "Kaartscore %1 weken op het doel (laatste week %2%): start met afbouwen.", en: "Point-card score at goal for %1 weeks (last week %2%): start fading."),
         "rule_screening_at_risk": .init(nl: "Screening %1: score %2 valt in de band '%3'. Het team volgt dit op.", en: "Screening %1: score %2 is in the band '%3'. The team follows up."),
         "rule_absence_report": .init(nl: "%1 uur ongeoorloofd verzuim binnen %2 dagen: meld bij DUO.", en: "%1 hours of unauthorised absence within %2 days: report to DUO."),

@@ -90,16 +90,22 @@ public enum CSVWriter {
 
 /// Daily scores as a line against a goal line (the point-card chart), as plain SVG.
 public enum LineChart {
-    public static func svg(title: String, labels: [String], values: [Double], goal: Double, goalLabel: String, width: Double = 640, height: Double = 240) -> String {
-        let left = 44.0, right = 12.0, top = 20.0, bottom = 40.0
-        let plotW = width - left - right, plotH = height - top - bottom
-        func y(_ v: Double) -> Double { top + plotH - plotH * min(max(v, 0), 1) }
+    /// Values from 0 up to `top` (1 for point-card scores, shown as percentages); `reaches` colours a day's dot green or red.
+    public static func svg(title: String, labels: [String], values: [Double], goal: Double, goalLabel: String, top: Double = 1,
+                           valueText: (Double) -> String = { "\(Int(($0 * 100).rounded()))%" }, reaches: ((Double) -> Bool)? = nil,
+                           width: Double = 640, height: Double = 240) -> String {
+        let reaches = reaches ?? { $0 >= goal - 1e-12 }
+        let top = top > 0 ? top : 1
+        let left = 44.0, right = 12.0, topMargin = 20.0, bottom = 40.0
+        let plotW = width - left - right, plotH = height - topMargin - bottom
+        func y(_ v: Double) -> Double { topMargin + plotH - plotH * min(max(v / top, 0), 1) }
         func x(_ i: Int) -> Double { left + (values.count <= 1 ? plotW / 2 : plotW * Double(i) / Double(values.count - 1)) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(BarChart.f(width)) \(BarChart.f(height))\" role=\"img\" aria-label=\"\(Markup.escape(title))\" class=\"line-chart\">"
         out += "<title>\(Markup.escape(title))</title>"
-        for v in stride(from: 0.0, through: 1.0, by: 0.25) {
+        for step in 0...4 {
+            let v = top * Double(step) / 4
             out += "<line x1=\"\(BarChart.f(left))\" y1=\"\(BarChart.f(y(v)))\" x2=\"\(BarChart.f(width - right))\" y2=\"\(BarChart.f(y(v)))\" stroke=\"#d5dae3\"/>"
-            out += "<text x=\"\(BarChart.f(left - 4))\" y=\"\(BarChart.f(y(v) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#5a6577\">\(Int(v * 100))%</text>"
+            out += "<text x=\"\(BarChart.f(left - 4))\" y=\"\(BarChart.f(y(v) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#5a6577\">\(Markup.escape(valueText(v)))</text>"
         }
         out += "<line x1=\"\(BarChart.f(left))\" y1=\"\(BarChart.f(y(goal)))\" x2=\"\(BarChart.f(width - right))\" y2=\"\(BarChart.f(y(goal)))\" stroke=\"#2e7d32\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
         out += "<text x=\"\(BarChart.f(width - right))\" y=\"\(BarChart.f(y(goal) - 5))\" text-anchor=\"end\" font-size=\"11\" fill=\"#2e7d32\">\(Markup.escape(goalLabel))</text>"
@@ -107,8 +113,8 @@ public enum LineChart {
             let points = values.indices.map { "\(BarChart.f(x($0))),\(BarChart.f(y(values[$0])))" }.joined(separator: " ")
             out += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#1f5f8b\" stroke-width=\"2\"/>"
             for i in values.indices {
-                out += "<circle cx=\"\(BarChart.f(x(i)))\" cy=\"\(BarChart.f(y(values[i])))\" r=\"3\" fill=\"\(values[i] >= goal - 1e-12 ? "#2e7d32" : "#c62828")\">"
-                out += "<title>\(Markup.escape(labels[i])): \(Int((values[i] * 100).rounded()))%</title></circle>"
+                out += "<circle cx=\"\(BarChart.f(x(i)))\" cy=\"\(BarChart.f(y(values[i])))\" r=\"3\" fill=\"\(reaches(values[i]) ? "#2e7d32" : "#c62828")\">"
+                out += "<title>\(Markup.escape(labels[i])): \(Markup.escape(valueText(values[i])))</title></circle>"
             }
             let step = max(1, values.count / 8)
             for i in stride(from: 0, to: values.count, by: step) {

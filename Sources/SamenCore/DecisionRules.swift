@@ -114,6 +114,8 @@ public struct RuleFinding: Sendable, Equatable {
         case earlyWarning = "early_warning"
         case pointCardReview = "point_card_review"
         case pointCardFading = "point_card_fading"
+        case progressReview = "progress_review"
+        case progressFading = "progress_fading"
         case screeningAtRisk = "screening_at_risk"
         case absenceReport = "absence_report"
         case thuiszitter
@@ -204,33 +206,15 @@ public enum CheckInCheckOutRules {
     /// Weekly averages of the daily scores, by ISO week (Monday start),
     /// in order; weeks without a rated card are left out.
     public static func weeklyAverages(_ cards: [PointCard]) -> [(monday: LocalDate, average: Double)] {
-        var weeks: [Int: [Double]] = [:]
-        for card in cards {
-            guard let score = card.score else { continue }
-            let monday = card.date.adding(days: 1 - card.date.weekday)
-            weeks[monday.dayNumber, default: []].append(score)
-        }
-        return weeks.keys.sorted().map { (LocalDate(dayNumber: $0), weeks[$0]!.reduce(0, +) / Double(weeks[$0]!.count)) }
+        ProgressRules.weeklyAverages(cards.compactMap { card in card.score.map { (card.date, $0) } })
     }
 
     /// Below goal for the last N weeks running → review; at goal for the
     /// last M weeks running → start fading.
     public static func findings(_ cards: [PointCard], _ t: DecisionThresholds = .init()) -> [RuleFinding] {
-        let weeks = weeklyAverages(cards)
-        guard let last = weeks.last else { return [] }
-        let goal = t.pointCardGoal - 1e-12 // 0.8 earned as 8/10 counts as at goal
-        var below = 0, at = 0
-        for week in weeks.reversed() {
-            if week.average < goal { if at > 0 { break }; below += 1 } else { if below > 0 { break }; at += 1 }
-        }
-        let percent = String(Int((last.average * 100).rounded()))
-        if below >= t.weeksBelowGoalForReview {
-            return [RuleFinding(rule: .pointCardReview, date: last.monday.adding(days: 4), figures: [String(below), percent])]
-        }
-        if at >= t.weeksAtGoalForFading {
-            return [RuleFinding(rule: .pointCardFading, date: last.monday.adding(days: 4), figures: [String(at), percent])]
-        }
-        return []
+        // 0.8 earned as 8/10 counts as at goal.
+        ProgressRules.findings(weeklyAverages(cards), reaches: { $0 >= t.pointCardGoal - 1e-12 }, review: .pointCardReview, fading: .pointCardFading,
+                               display: { String(Int(($0 * 100).rounded())) }, t)
     }
 
     /// The phase after the team decided to fade on `fadingDecided`:

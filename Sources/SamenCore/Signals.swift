@@ -322,7 +322,7 @@ extension RuleFinding {
         case .screeningAtRisk:
             // Each scale once a school year: a worry about withdrawal is not hidden behind one about behaviour.
             return SchoolYearPeriod.containing(date).name + (figures.first.map { " " + $0 } ?? "")
-        case .pointCardReview, .pointCardFading:
+        case .pointCardReview, .pointCardFading, .progressReview, .progressFading:
             return String(date.iso.prefix(7))
         case .absenceReport:
             return date.iso
@@ -360,20 +360,23 @@ public struct EnrolmentFields: Sendable, Equatable {
 
     /// Goal as a percentage (default 80), the review after the start, 3–5
     /// expectations (one per line) and up to 10 periods a day.
-    public static func validate(goal: String, start: String, review: String, expectations: String, periods: String) -> Validated<EnrolmentFields> {
+    /// With another `monitoring` than the point card, only the dates count here (the goal is the measurement plan's).
+    public static func validate(goal: String, start: String, review: String, expectations: String, periods: String,
+                                monitoring: MonitoringType = .pointCard) -> Validated<EnrolmentFields> {
         var problems: [FieldProblem] = []
-        let goalValue = goal.trimmed.isEmpty ? 80 : Int(goal.trimmed.replacingOccurrences(of: "%", with: ""))
+        let card = monitoring == .pointCard
+        let goalValue = goal.trimmed.isEmpty || !card ? 80 : Int(goal.trimmed.replacingOccurrences(of: "%", with: ""))
         if goalValue == nil || !(10...100).contains(goalValue!) { problems.append(.init(field: "goal", key: "enrolment_bad_goal", arguments: [goal])) }
         let startDate = LocalDate.parse(start)
         if startDate == nil { problems.append(.init(field: "start_on", key: start.trimmed.isEmpty ? "import_required" : "import_bad_date", arguments: [start])) }
         let reviewDate = LocalDate.parse(review)
         if reviewDate == nil { problems.append(.init(field: "review_on", key: review.trimmed.isEmpty ? "import_required" : "import_bad_date", arguments: [review])) }
         else if let startDate, let reviewDate, reviewDate <= startDate { problems.append(.init(field: "review_on", key: "enrolment_review_before_start")) }
-        let list = expectations.split(whereSeparator: \.isNewline).map { String($0).trimmed }.filter { !$0.isEmpty }
-        if list.count < 1 || list.count > maxExpectations { problems.append(.init(field: "expectations", key: "enrolment_bad_expectations", arguments: [String(maxExpectations)])) }
+        let list = card ? expectations.split(whereSeparator: \.isNewline).map { String($0).trimmed }.filter { !$0.isEmpty } : []
+        if card && (list.count < 1 || list.count > maxExpectations) { problems.append(.init(field: "expectations", key: "enrolment_bad_expectations", arguments: [String(maxExpectations)])) }
         if list.contains(where: { $0.count > 60 }) { problems.append(.init(field: "expectations", key: "import_too_long", arguments: ["60"])) }
-        let periodValue = Int(periods.trimmed)
-        if periodValue == nil || !(1...maxPeriods).contains(periodValue!) { problems.append(.init(field: "periods", key: "enrolment_bad_periods", arguments: [periods, String(maxPeriods)])) }
+        let periodValue = card ? Int(periods.trimmed) : 0
+        if card && (periodValue == nil || !(1...maxPeriods).contains(periodValue!)) { problems.append(.init(field: "periods", key: "enrolment_bad_periods", arguments: [periods, String(maxPeriods)])) }
         guard problems.isEmpty, let goalValue, let startDate, let reviewDate, let periodValue else { return .failure(problems) }
         return .success(EnrolmentFields(goal: Double(goalValue) / 100, start: startDate, review: reviewDate, expectations: list, periods: periodValue))
     }

@@ -647,6 +647,14 @@ struct CheckInCheckOutTests {
             #expect(lastSaved?.text.contains("dagscore 50%") == true)
             let bad2 = try await teacher.form(page + "/cards", ["date": LocalDate.today().iso, "r_0_0": "3"])
             #expect(bad2.status == .badRequest && bad2.text.contains("is geen 0, 1 of 2") && bad2.text.contains("id=\"card-error\""))
+            // The same card through the API: the shape is checked, the score comes back.
+            struct Card: Encodable { var date: String; var ratings: [[Int?]] }
+            let enrolmentID = String(page.split(separator: "/").last!)
+            let wrongShape = try await teacher.json(.POST, "/api/v1/enrolments/\(enrolmentID)/cards", Card(date: LocalDate.today().iso, ratings: [[1, 1]]))
+            #expect(wrongShape.status == .badRequest && wrongShape.text.contains("Geef 3 rijen"))
+            let viaAPI = try await teacher.json(.POST, "/api/v1/enrolments/\(enrolmentID)/cards",
+                                                Card(date: start.iso, ratings: Array(repeating: [2, 2, 1, nil], count: 3)))
+            #expect(viaAPI.status == .ok && viaAPI.text.contains("\"score\":0.8333"))
             let signals = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items
             let review = signals.first { $0.rule == "point_card_review" }
             #expect(review != nil && review!.message.contains("onder het doel"))
@@ -663,6 +671,64 @@ struct CheckInCheckOutTests {
             #expect(try await teacher.form(page + "/end", ["reason": "stopped"]).status == .forbidden)
             #expect(try await coordinator.form(page + "/end", ["reason": "stopped"]).status == .seeOther)
             #expect(try await teacher.form(page + "/cards", ["date": LocalDate.today().iso, "r_0_0": "2"]).status == .conflict)
+        }
+    }
+
+    @Test("A Tier III measurement: enrolled with a count and a ceiling, figures from the page and the API, two weeks above the goal raise a review")
+    func measurement() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let intervention = try await PyramidService(db: app.db).create(InterventionFields(name: "Individueel gedragsplan", tier: .three, provider: .joint, target: .individual),
+                                                                           schoolID: world.home.id)
+            let start = LocalDate.today().adding(days: -21)
+            let base = ["intervention_id": intervention.uuidString, "start_on": start.iso, "review_on": LocalDate.today().adding(days: 21).iso,
+                        "teacher_id": world.account.id.uuidString, "monitoring": "count", "direction": "at_most", "expectations": "", "periods": ""]
+            // A goal that is not a count, a missing measure: both named; no expectations needed.
+            let bad = try await coordinator.form("/students/\(student.id)/enrolments", base.merging(["goal": "-1", "measure": ""]) { _, b in b })
+            #expect(bad.status == .badRequest && bad.text.contains("Schrijf op wat er gemeten wordt") && bad.text.contains("geen doel voor deze meting"))
+            let created = try await coordinator.form("/students/\(student.id)/enrolments", base.merging(["goal": "1", "measure": "Keer uit de les"]) { _, b in b })
+            #expect(created.status == .seeOther)
+            let page = created.headers.first(name: .location)!
+            let id = String(page.split(separator: "/").last!)
+            // The teacher of the pair enters figures: 3 a day on the page, then through the API; a count with decimals is refused.
+            let teacher = try await Client.login(app, "teacher")
+            let form = try await teacher.get(page)
+            #expect(form.text.contains("id=\"measurement-form\"") && form.text.contains("hoogstens 1 · Keer uit de les"))
+            let refused = try await teacher.form(page + "/measurements", ["date": LocalDate.today().iso, "value": "1,5"])
+            #expect(refused.status == .badRequest && refused.text.contains("geen waarde voor deze meting"))
+            var day = start
+            var raised = 0
+            while day < LocalDate.today() {
+                if day.weekday <= 5 {
+                    if day < start.adding(days: 7) {
+                        #expect(try await teacher.form(page + "/measurements", ["date": day.iso, "value": "3"]).status == .ok)
+                    } else {
+                        struct Figure: Encodable { var date: String; var value: Double }
+                        let saved = try await teacher.json(.POST, "/api/v1/enrolments/\(id)/measurements", Figure(date: day.iso, value: 3))
+                        #expect(saved.status == .ok)
+                        if saved.text.contains("\"signals_raised\":1") { raised += 1 }
+                    }
+                }
+                day = day.adding(days: 1)
+            }
+            #expect(raised == 1, "the review is raised once")
+            let signals = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items
+            #expect(signals.contains { $0.rule == "progress_review" && $0.message.contains("Keer uit de les: ") && $0.message.contains("onder het doel") })
+            // The API shows the enrolment with its weeks; a point card cannot be sent to it.
+            struct Detail: Decodable {
+                struct E: Decodable { var monitoring: String; var measure: String?; var goal_value: Double? }
+                struct W: Decodable { var average: Double; var reached: Bool }
+                var enrolment: E
+                var weeks: [W]
+            }
+            let detail = try await coordinator.get("/api/v1/enrolments/\(id)").content.decode(Detail.self)
+            #expect(detail.enrolment.monitoring == "count" && detail.enrolment.goal_value == 1 && detail.weeks.allSatisfy { !$0.reached && $0.average == 3 })
+            struct Card: Encodable { var date: String; var ratings: [[Int?]] }
+            #expect(try await teacher.json(.POST, "/api/v1/enrolments/\(id)/cards", Card(date: LocalDate.today().iso, ratings: [[1]])).status == .conflict)
+            #expect(try await coordinator.get("/api/v1/students/\(student.id)/enrolments").text.contains("Keer uit de les"))
+            // The pyramid counts the student as not reaching the goal.
+            #expect(try await coordinator.get("/schools/\(world.home.id)/pyramid").text.contains("1 leerlingen · op doel 0/1"))
         }
     }
 }

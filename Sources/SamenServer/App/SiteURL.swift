@@ -62,6 +62,7 @@ enum SiteURL: Sendable {
     case enrolment(UUID)
     case enrolmentCards(UUID)
     case enrolmentFade(UUID)
+    case enrolmentMeasurements(UUID)
     case enrolmentEnd(UUID)
     case screening(UUID)
     case screeningRounds(UUID)
@@ -141,6 +142,7 @@ enum SiteURL: Sendable {
         case .enrolment(let id): return "/enrolments/\(id)"
         case .enrolmentCards(let id): return "/enrolments/\(id)/cards"
         case .enrolmentFade(let id): return "/enrolments/\(id)/fade"
+        case .enrolmentMeasurements(let id): return "/enrolments/\(id)/measurements"
         case .enrolmentEnd(let id): return "/enrolments/\(id)/end"
         case .screening(let school): return "/schools/\(school)/screening"
         case .screeningRounds(let school): return "/schools/\(school)/screening/rounds"

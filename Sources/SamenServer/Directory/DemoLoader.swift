@@ -116,11 +116,13 @@ public enum DemoLoader {
                                  })
         let pyramids = PyramidService(db: db)
         var cicoID: [UUID: UUID] = [:]
+        var planID: [UUID: UUID] = [:]
         for (schoolID, fields) in activity.interventions {
             let id = try await pyramids.create(fields, schoolID: schoolID, now: now)
             if fields.name == "Check-In/Check-Out" { cicoID[schoolID] = id }
+            if fields.name == "Individueel begeleidingsplan" { planID[schoolID] = id }
         }
-        try await storeCheckInCheckOut(demo, activity: activity, interventions: cicoID, today: today, on: db)
+        try await storeCheckInCheckOut(demo, activity: activity, interventions: cicoID, plans: planID, today: today, on: db)
         try await storeScreening(demo, activity: activity, today: today, on: db)
         let engine = RuleEngine(db: db)
         for school in demo.schools {
@@ -166,8 +168,11 @@ public enum DemoLoader {
     /// Check-In/Check-Out at the demo coordinator's school and at the VO
     /// school: the students with most incidents this year, six weeks of point
     /// cards; one improving to above the goal, one staying below it. The demo
-    /// teacher fills in the cards of the home school's students.
-    static func storeCheckInCheckOut(_ demo: DemoRegion, activity: DemoActivity, interventions: [UUID: UUID], today: LocalDate, on db: Database) async throws {
+    /// teacher fills in the cards of the home school's students. At the home
+    /// school the third of them has an individual plan (Tier III) measured
+    /// by a count: times sent out of class, falling towards the goal.
+    static func storeCheckInCheckOut(_ demo: DemoRegion, activity: DemoActivity, interventions: [UUID: UUID], plans: [UUID: UUID], today: LocalDate,
+                                     on db: Database) async throws {
         var rng = SeededGenerator(seed: 99)
         let year = SchoolYearPeriod.containing(today)
         var days: [LocalDate] = []
@@ -185,7 +190,22 @@ public enum DemoLoader {
             for incident in activity.incidents where incident.schoolID == school.id && incident.date >= year.start {
                 for s in incident.students { counts[s.id, default: 0] += 1 }
             }
-            let ranked = counts.sorted { ($0.value, $0.key.uuidString) > ($1.value, $1.key.uuidString) }.map(\.key).prefix(2)
+            let all = counts.sorted { ($0.value, $0.key.uuidString) > ($1.value, $1.key.uuidString) }.map(\.key)
+            let ranked = all.prefix(2)
+            if school.id == demo.schools[0].id, all.count > 2, let plan = plans[school.id],
+               let coordinator = demo.people.first(where: { $0.role == .coordinator && $0.schoolIDs.contains(school.id) })?.id {
+                let fields = EnrolmentFields(goal: 0.8, start: days[0], review: days[0].adding(days: 56), expectations: [], periods: 0)
+                let measure = MeasurementPlan(type: .count, measure: "Keer uit de les gestuurd", goal: 1, direction: .atMost)
+                let id = try await service.create(studentID: all[2], schoolID: school.id, interventionID: plan, fields, plan: measure,
+                                                  teacherID: teacher, youthworkerID: nil)
+                if let enrolment = try await service.list(for: Viewer(accountID: UUID(), role: .admin), studentID: all[2]).first(where: { $0.id == id }) {
+                    for (i, date) in days.enumerated() {
+                        let expected = 3.2 * (1 - Double(i) / Double(days.count)) + Double.random(in: -0.6...0.6, using: &rng)
+                        _ = try await service.save(DailyFigure(date: date, value: max(0, expected.rounded())), plan: measure, enrolment: enrolment,
+                                                   by: teacher ?? coordinator, now: Date())
+                    }
+                }
+            }
             for (n, student) in ranked.enumerated() {
                 let group = demo.students.first { $0.id == student }?.groupID
                 let coordinator = demo.people.first { $0.role == .coordinator && $0.schoolIDs.contains(school.id) }!.id

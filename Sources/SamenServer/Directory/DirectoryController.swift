@@ -154,6 +154,8 @@ struct StudentSupport: Encodable {
 /// The coordinator's form on a student's page: assign to a Tier II or III intervention.
 struct EnrolFormView: Encodable {
     var interventions: [Option]
+    var monitorings: [Option]
+    var directions: [Option]
     var teachers: [Option]
     var youthworkers: [Option]
     var values: [String: String]
@@ -571,11 +573,10 @@ struct DirectoryController: RouteCollection {
         let canEnrol = user.role == .coordinator
         var enrolments: [LinkedItem] = []
         for e in try await req.enrolments.list(for: user.viewer, studentID: student.id) {
-            let weeks = CheckInCheckOutRules.weeklyAverages(try await req.enrolments.cards(enrolmentID: e.id))
+            let last = try await req.enrolments.weeks(e).last
             enrolments.append(LinkedItem(label: e.intervention, href: SiteURL.enrolment(e.id).path,
                                          detail: Catalogue.text("enrolment_line", language, [LocalDate(iso: e.start_on)?.display(language) ?? e.start_on,
-                                                                                             String(Int((e.goal * 100).rounded())) + "%",
-                                                                                             weeks.last.map { String(Int(($0.average * 100).rounded())) + "%" } ?? "—",
+                                                                                             e.goalText(language), last.map { e.show($0.average) } ?? "—",
                                                                                              Catalogue.text("enrolment_status_\(e.status)", language)])))
         }
         let signalLines = SignalController()
@@ -612,7 +613,8 @@ struct DirectoryController: RouteCollection {
         var values = values
         if values.isEmpty {
             values = ["goal": "80", "start_on": today.iso, "review_on": today.adding(days: 42).iso, "periods": "6",
-                      "expectations": labels.map(\.text).joined(separator: "\n")]
+                      "expectations": labels.map(\.text).joined(separator: "\n"), "monitoring": MonitoringType.pointCard.rawValue,
+                      "direction": GoalDirection.atMost.rawValue, "scale_max": "5", "measure": ""]
         }
         let interventions = try await req.pyramids.interventions(schoolID: schoolID).filter { $0.tier > 1 && $0.status == "active" }
         let staff = try await req.directory.groupStaffCandidates(schoolID: schoolID, excluding: [])
@@ -621,6 +623,10 @@ struct DirectoryController: RouteCollection {
             interventions: [Option(value: "", label: Catalogue.text("incident_choose", language), selected: (values["intervention_id"] ?? "").isEmpty)]
                 + interventions.map { Option(value: $0.id.uuidString, label: "\($0.name) (\(Catalogue.text("tier_\($0.tier)", language)))",
                                              selected: values["intervention_id"] == $0.id.uuidString) },
+            monitorings: MonitoringType.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("monitoring_" + $0.rawValue, language),
+                                                              selected: (values["monitoring"] ?? MonitoringType.pointCard.rawValue) == $0.rawValue) },
+            directions: GoalDirection.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("direction_" + $0.rawValue, language),
+                                                            selected: values["direction"] == $0.rawValue) },
             teachers: [Option(value: "", label: "—", selected: (values["teacher_id"] ?? "").isEmpty)]
                 + staff.map { Option(value: $0.id!.uuidString, label: $0.name.display, selected: values["teacher_id"] == $0.id!.uuidString) },
             youthworkers: [Option(value: "", label: "—", selected: (values["youthworker_id"] ?? "").isEmpty)]

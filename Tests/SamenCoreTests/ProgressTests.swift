@@ -1,0 +1,80 @@
+import Foundation
+import SamenCore
+import Testing
+
+@Suite("Progress monitoring: counts, durations, percentages and ratings against a goal")
+struct ProgressTests {
+    let outOfClass = MeasurementPlan(type: .count, measure: "Keer uit de les", goal: 1, direction: .atMost)
+
+    /// A figure on every school day of `weeks` weeks from Monday 2026-09-07, week by week.
+    func days(_ perWeek: [Double]) -> [DailyFigure] {
+        let monday = LocalDate(iso: "2026-09-07")!
+        return perWeek.enumerated().flatMap { w, value in
+            (0..<5).map { DailyFigure(date: monday.adding(days: 7 * w + $0), value: value) }
+        }
+    }
+
+    @Test("A goal is reached at or below a ceiling, at or above a floor")
+    func reaches() {
+        #expect(outOfClass.reaches(1) && outOfClass.reaches(0.4) && !outOfClass.reaches(1.2))
+        let onTask = MeasurementPlan(type: .duration, measure: "Minuten aan de taak", goal: 30, direction: .atLeast)
+        #expect(onTask.reaches(30) && !onTask.reaches(29.5))
+    }
+
+    @Test("A day's figure: a count is whole, a percentage 0–100, a rating within its scale; the problem names the range")
+    func read() {
+        guard case .success(let two) = outOfClass.read(" 2 ") else { Issue.record("2 refused"); return }
+        #expect(two == 2)
+        guard case .failure(let half) = outOfClass.read("1,5") else { Issue.record("1.5 accepted as a count"); return }
+        #expect(half == [FieldProblem(field: "value", key: "measurement_bad_value", arguments: ["1,5", "0–500"])])
+        let share = MeasurementPlan(type: .percentage, measure: "Werk af", goal: 80, direction: .atLeast)
+        guard case .success(let p) = share.read("72,5%") else { Issue.record("72,5% refused"); return }
+        #expect(p == 72.5)
+        if case .success = share.read("101") { Issue.record("101% accepted") }
+        let rating = MeasurementPlan(type: .rating, measure: "Dagbeoordeling", goal: 4, direction: .atLeast, scaleMax: 5)
+        if case .success = rating.read("0") { Issue.record("0 accepted on a 1–5 scale") }
+        if case .success = rating.read("nan") { Issue.record("nan accepted") }
+    }
+
+    @Test("A plan from the form: a measure in words, a goal within the type's range, a rating scale of 2 to 10")
+    func validate() {
+        guard case .success(let plan) = MeasurementPlan.validate(type: .count, measure: "Keer uit de les", goal: "1", direction: "at_most", scaleMax: "") else {
+            Issue.record("refused"); return
+        }
+        #expect(plan == outOfClass)
+        guard case .failure(let problems) = MeasurementPlan.validate(type: .rating, measure: " ", goal: "7", direction: "sideways", scaleMax: "12") else {
+            Issue.record("accepted"); return
+        }
+        #expect(Set(problems.map(\.field)) == ["measure", "scale_max", "direction", "goal"])
+    }
+
+    @Test("Two weeks not reaching the goal ask for a review; six weeks reaching it, for fading; the finding names the measure")
+    func rules() {
+        let review = ProgressRules.findings(outOfClass, days([0, 0, 3, 2]))
+        #expect(review == [RuleFinding(rule: .progressReview, date: LocalDate(iso: "2026-10-02")!, figures: ["2", "2", "Keer uit de les"])])
+        #expect(Catalogue.text(review[0].key, .nl, review[0].figures) == "Keer uit de les: 2 weken onder het doel (laatste week gemiddeld 2): bespreek in het team.")
+        #expect(ProgressRules.findings(outOfClass, days([3, 3, 3, 0])).isEmpty, "one good week ends a bad run")
+        let fading = ProgressRules.findings(outOfClass, days([1, 0, 1, 0, 0, 1]))
+        #expect(fading.map(\.rule) == [.progressFading] && fading[0].figures[0] == "6")
+        #expect(fading[0].period == "2026-10")
+    }
+
+    @Test("Weekly averages by ISO week, over the days that have a figure")
+    func weeks() {
+        let figures = [DailyFigure(date: LocalDate(iso: "2026-09-07")!, value: 2), DailyFigure(date: LocalDate(iso: "2026-09-11")!, value: 1),
+                       DailyFigure(date: LocalDate(iso: "2026-09-14")!, value: 4)]
+        let weeks = ProgressRules.weeklyAverages(figures.map { ($0.date, $0.value) })
+        #expect(weeks.map(\.monday.iso) == ["2026-09-07", "2026-09-14"] && weeks.map(\.average) == [1.5, 4])
+    }
+
+    @Test("An enrolment with a measurement needs no expectations or periods; one with a point card does")
+    func enrolment() {
+        guard case .success(let fields) = EnrolmentFields.validate(goal: "2", start: "2026-09-07", review: "2026-10-19", expectations: "", periods: "",
+                                                                   monitoring: .count) else { Issue.record("refused"); return }
+        #expect(fields.expectations.isEmpty && fields.periods == 0)
+        guard case .failure(let problems) = EnrolmentFields.validate(goal: "80", start: "2026-09-07", review: "2026-10-19", expectations: "", periods: "") else {
+            Issue.record("accepted"); return
+        }
+        #expect(problems.map(\.field) == ["expectations", "periods"])
+    }
+}
