@@ -285,6 +285,9 @@ public enum Catalogue {
         "rules_bands_order": .init(nl: "Rood moet bij meer incidenten beginnen dan geel, en geel bij minstens 1.", en: "Red must start at more incidents than yellow, and yellow at 1 or more."),
         "rules_goal_range": .init(nl: "Het doel is een aandeel tussen 0 en 1, bijvoorbeeld 0,8.", en: "The goal is a share between 0 and 1, for example 0.8."),
         "rules_must_be_positive": .init(nl: "Vul een getal groter dan 0 in.", en: "Enter a number greater than 0."),
+        "rules_not_negative": .init(nl: "Vul 0 of meer weken in.", en: "Enter 0 or more weeks."),
+        "rules_not_a_number": .init(nl: "'%1' is geen geheel getal van 0 tot 1000.", en: "'%1' is not a whole number from 0 to 1000."),
+        "rules_bad_day": .init(nl: "Geef een dag en maand als dd-mm, bijvoorbeeld 31-10.", en: "Give a day and month as dd-mm, for example 31-10."),
         // samen analyze: input problems
         "analyze_empty_file": .init(nl: "Het bestand is leeg of heeft geen kopregel met kolomnamen. Zet de kolomnamen op de eerste regel.", en: "The file is empty or has no header line with column names. Put the column names on the first line."),
         "analyze_missing_column": .init(nl: "Kolom '%1' staat niet in het bestand. Kolommen in het bestand: %2.", en: "Column '%1' is not in the file. Columns in the file: %2."),

@@ -102,7 +102,53 @@ public struct DecisionThresholds: Sendable, Equatable, Codable {
             problems.append(FieldProblem(field: field, key: "rules_must_be_positive"))
         }
         if unauthorisedHours <= 0 { problems.append(FieldProblem(field: "unauthorised_hours", key: "rules_must_be_positive")) }
+        if selfMonitoringWeeks < 0 || fadingWeeks < 0 { problems.append(FieldProblem(field: "fading_weeks", key: "rules_not_negative")) }
+        if !(1...12).contains(earlyWarningMonth) || !(1...LocalDate.daysIn(month: earlyWarningMonth, year: 2001)).contains(earlyWarningDay) {
+            problems.append(FieldProblem(field: "early_warning_date", key: "rules_bad_day"))
+        }
         return problems
+    }
+
+    /// The whole-number settings as a school sets them, by form field (immutable; key paths are not marked Sendable).
+    nonisolated(unsafe) static let counts: [(field: String, path: WritableKeyPath<DecisionThresholds, Int>)] = [
+        ("yellow_from", \.yellowFrom), ("red_from", \.redFrom), ("early_warning_incidents", \.earlyWarningIncidents),
+        ("weeks_below_goal_for_review", \.weeksBelowGoalForReview), ("weeks_at_goal_for_fading", \.weeksAtGoalForFading),
+        ("self_monitoring_weeks", \.selfMonitoringWeeks), ("fading_weeks", \.fadingWeeks), ("absence_window_days", \.absenceWindowDays),
+        ("report_within_school_days", \.reportWithinSchoolDays), ("thuiszitter_school_days", \.thuiszitterSchoolDays),
+    ]
+
+    /// The settings page's values: counts as typed, the goal as a percentage, the early-warning date as day-month.
+    public var formValues: [String: String] {
+        var values = Dictionary(uniqueKeysWithValues: Self.counts.map { ($0.field, String(self[keyPath: $0.path])) })
+        values["point_card_goal"] = String(Int((pointCardGoal * 100).rounded()))
+        values["unauthorised_hours"] = unauthorisedHours == unauthorisedHours.rounded() ? String(Int(unauthorisedHours)) : String(unauthorisedHours)
+        values["early_warning_date"] = String(format: "%02d-%02d", earlyWarningDay, earlyWarningMonth)
+        return values
+    }
+
+    /// A school's settings from the form, starting from `base` (the ages of
+    /// compulsory schooling are the law's, not a school's); every problem by field.
+    public static func read(form: [String: String], base: DecisionThresholds = .init()) -> Validated<DecisionThresholds> {
+        var t = base
+        var problems: [FieldProblem] = []
+        for (field, path) in counts {
+            let text = (form[field] ?? "").trimmed
+            guard let value = Int(text), (0...1000).contains(value) else {
+                problems.append(FieldProblem(field: field, key: "rules_not_a_number", arguments: [text])); continue
+            }
+            t[keyPath: path] = value
+        }
+        let goal = (form["point_card_goal"] ?? "").trimmed.replacingOccurrences(of: "%", with: "")
+        if let percent = Int(goal), (10...100).contains(percent) { t.pointCardGoal = Double(percent) / 100 }
+        else { problems.append(FieldProblem(field: "point_card_goal", key: "enrolment_bad_goal", arguments: [goal])) }
+        let hours = (form["unauthorised_hours"] ?? "").trimmed.replacingOccurrences(of: ",", with: ".")
+        if let value = Double(hours), value.isFinite, value > 0, value <= 1000 { t.unauthorisedHours = value }
+        else { problems.append(FieldProblem(field: "unauthorised_hours", key: "rules_not_a_number", arguments: [hours])) }
+        let date = (form["early_warning_date"] ?? "").trimmed.split(whereSeparator: { $0 == "-" || $0 == "/" }).compactMap { Int($0) }
+        if date.count == 2 { t.earlyWarningDay = date[0]; t.earlyWarningMonth = date[1] }
+        else { problems.append(FieldProblem(field: "early_warning_date", key: "rules_bad_day")) }
+        if problems.isEmpty { problems = t.problems }
+        return problems.isEmpty ? .success(t) : .failure(problems)
     }
 }
 

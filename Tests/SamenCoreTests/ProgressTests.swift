@@ -77,4 +77,27 @@ struct ProgressTests {
         }
         #expect(problems.map(\.field) == ["expectations", "periods"])
     }
+
+    @Test("A school's thresholds from the settings form: counts, the goal in percent, the early-warning day; every problem by field")
+    func thresholds() {
+        var form = DecisionThresholds().formValues
+        #expect(form["point_card_goal"] == "80" && form["early_warning_date"] == "31-10" && form["unauthorised_hours"] == "16")
+        form["yellow_from"] = "3"
+        form["early_warning_date"] = "15-11"
+        guard case .success(let t) = DecisionThresholds.read(form: form) else { Issue.record("refused"); return }
+        #expect(t.yellowFrom == 3 && t.earlyWarningDay == 15 && t.earlyWarningMonth == 11 && t.pointCardGoal == 0.8)
+        form["red_from"] = "2"
+        form["point_card_goal"] = "8"
+        form["weeks_at_goal_for_fading"] = "zes"
+        guard case .failure(let problems) = DecisionThresholds.read(form: form) else { Issue.record("accepted"); return }
+        #expect(Set(problems.map(\.field)) == ["point_card_goal", "weeks_at_goal_for_fading"])
+        form["point_card_goal"] = "80"
+        form["weeks_at_goal_for_fading"] = "6"
+        guard case .failure(let order) = DecisionThresholds.read(form: form) else { Issue.record("red before yellow accepted"); return }
+        #expect(order.map(\.key) == ["rules_bands_order"])
+        form["red_from"] = "6"
+        form["early_warning_date"] = "31-02"
+        guard case .failure(let day) = DecisionThresholds.read(form: form) else { Issue.record("31 February accepted"); return }
+        #expect(day.map(\.field) == ["early_warning_date"])
+    }
 }

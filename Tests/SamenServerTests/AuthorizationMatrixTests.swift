@@ -230,6 +230,11 @@ struct AuthorizationMatrixTests {
             inScope: "403 403 403 400 403 404 403", outOfScope: "403 403 403 404 403 404 403", anonymous: 303),
         Row(route: "POST /enrolments/:enrolment/fade", path: "/enrolments/{enrolment}/fade", body: .form,
             inScope: "403 403 403 303 403 404 403", outOfScope: "403 403 403 404 403 404 403", anonymous: 303),
+        // Rule thresholds
+        Row(route: "GET /schools/:school/rules", path: "/schools/{school}/rules",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/:school/rules", path: "/schools/{school}/rules", body: .form,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
         // Screening
         Row(route: "GET /schools/:school/screening", path: "/schools/{school}/screening",
             inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),

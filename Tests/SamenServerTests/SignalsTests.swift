@@ -279,6 +279,33 @@ struct SignalsTests {
         }
     }
 
+    @Test("The coordinator lowers the yellow threshold: the rules run again at once; a leader reads the thresholds, cannot change them")
+    func thresholds() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let labels = try await labels(coordinator, world.home.id)
+            _ = try await record(coordinator, world, student: student.id, labels: labels)
+            let path = "/schools/\(world.home.id)/rules"
+            let page = try await coordinator.get(path)
+            #expect(page.status == .ok && page.text.contains("value=\"31-10\""))
+            var form = DecisionThresholds().formValues
+            form["red_from"] = "1"
+            let refused = try await coordinator.form(path, form)
+            #expect(refused.status == .badRequest && refused.text.contains("Rood moet bij meer incidenten beginnen dan geel"))
+            form["red_from"] = "6"
+            form["yellow_from"] = "1"
+            let saved = try await coordinator.form(path, form)
+            #expect(saved.status == .ok && saved.text.contains("id=\"rules-saved\""))
+            let signals = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items
+            #expect(signals.map(\.rule).contains("incidents_yellow"))
+            #expect(try await RuleEngine(db: app.db).thresholds(schoolID: world.home.id).yellowFrom == 1)
+            let leader = try await Client.login(app, "leader")
+            #expect(try await leader.get(path).text.contains("<fieldset disabled>"))
+            #expect(try await leader.form(path, form).status == .forbidden)
+        }
+    }
+
     @Test("A teacher sees what they recorded and what involves their groups; edits only their own drafts")
     func teacherScope() async throws {
         try await withSamen { app, world in

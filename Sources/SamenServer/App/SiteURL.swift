@@ -40,6 +40,7 @@ enum SiteURL: Sendable {
     case signals(tab: String?)
     case signal(UUID)
     case signalDecisions(UUID)
+    case rules(UUID)
     case absenceHome
     case absence(UUID)
     case absenceImport(UUID)
@@ -120,6 +121,7 @@ enum SiteURL: Sendable {
         case .signals(let tab): return "/signals" + (tab.map { "?tab=\($0)" } ?? "")
         case .signal(let id): return "/signals/\(id)"
         case .signalDecisions(let id): return "/signals/\(id)/decisions"
+        case .rules(let school): return "/schools/\(school)/rules"
         case .absenceHome: return "/absence"
         case .absence(let school): return "/absence?school=\(school)"
         case .absenceImport(let school): return "/absence/import?school=\(school)"

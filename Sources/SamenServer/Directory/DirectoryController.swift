@@ -612,7 +612,7 @@ struct DirectoryController: RouteCollection {
         let labels = try await req.labels.labels(schoolID: schoolID, kind: .expectation, includeArchived: false, language: language)
         var values = values
         if values.isEmpty {
-            values = ["goal": "80", "start_on": today.iso, "review_on": today.adding(days: 42).iso, "periods": "6",
+            values = ["goal": String(Int((try await req.rules.thresholds(schoolID: schoolID).pointCardGoal * 100).rounded())), "start_on": today.iso, "review_on": today.adding(days: 42).iso, "periods": "6",
                       "expectations": labels.map(\.text).joined(separator: "\n"), "monitoring": MonitoringType.pointCard.rawValue,
                       "direction": GoalDirection.atMost.rawValue, "scale_max": "5", "measure": ""]
         }

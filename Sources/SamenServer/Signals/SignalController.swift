@@ -20,6 +20,17 @@ struct SignalsPage: Encodable {
     var tabs: [NavItem]
     var signals: [SignalLine]
     var emptyText: String
+    var rulesHref: String?
+}
+
+struct RulesPage: Encodable {
+    var school: String
+    var signalsHref: String
+    var action: String?
+    var readOnly: Bool
+    var values: [String: String]
+    var errors: [String: String]
+    var saved: String?
 }
 
 struct DecisionLine: Encodable {
@@ -56,6 +67,8 @@ struct SignalController: RouteCollection {
         routes.get("signals", use: list)
         routes.get("signals", ":signal", use: show)
         routes.post("signals", ":signal", "decisions", use: decide)
+        routes.get("schools", ":school", "rules", use: rules)
+        routes.post("schools", ":school", "rules", use: saveRules)
     }
 
     enum Tab: String, CaseIterable { case open, due, decided, closed }
@@ -77,8 +90,53 @@ struct SignalController: RouteCollection {
             tabs: Tab.allCases.map { NavItem(label: Catalogue.text("signals_tab_\($0.rawValue)", language), href: SiteURL.signals(tab: $0.rawValue).path,
                                              current: $0 == tab) },
             signals: signals.map { line($0, today: today, language: language) },
-            emptyText: Catalogue.text("signals_empty_\(tab.rawValue)", language))
+            emptyText: Catalogue.text("signals_empty_\(tab.rawValue)", language),
+            rulesHref: [StudentScope.all, .ownSchools].contains(AccessPolicy.studentScope(user.role))
+                ? user.viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }).map { SiteURL.rules($0).path } : nil)
         return try await req.renderPage("signals/signals", title: "signals_title", page: page)
+    }
+
+    // MARK: A school's thresholds
+
+    /// The thresholds are the school's: read by who sees the whole school, set by its coordinator.
+    func rulesSchool(_ req: Request) async throws -> (CurrentUser, School) {
+        let user = try req.require(.read, .signal)
+        guard [StudentScope.all, .ownSchools].contains(AccessPolicy.studentScope(user.role)) else { throw SamenError.forbidden }
+        guard let id = req.parameters.get("school", as: UUID.self) else { throw SamenError.notFound }
+        return (user, try await req.directory.school(id, for: user.viewer))
+    }
+
+    func rules(req: Request) async throws -> Response {
+        let (user, school) = try await rulesSchool(req)
+        return try await renderRules(req: req, user: user, school: school, values: try await req.rules.thresholds(schoolID: school.id!).formValues,
+                                     errors: [:], saved: nil, status: .ok)
+    }
+
+    func renderRules(req: Request, user: CurrentUser, school: School, values: [String: String], errors: [String: String], saved: String?,
+                     status: HTTPResponseStatus) async throws -> Response {
+        let page = RulesPage(school: school.name, signalsHref: SiteURL.signals(tab: nil).path,
+                             action: user.viewer.can(.update, .signal) ? SiteURL.rules(school.id!).path : nil,
+                             readOnly: !user.viewer.can(.update, .signal), values: values, errors: errors, saved: saved)
+        return try await req.renderPage("signals/rules", title: "rules_title", titleArguments: [school.name], page: page, status: status)
+    }
+
+    /// Saves the thresholds and runs the incident and absence rules for the school at once, so the new thresholds count from now.
+    func saveRules(req: Request) async throws -> Response {
+        _ = try req.require(.update, .signal)
+        let (user, school) = try await rulesSchool(req)
+        var form = try req.content.decode([String: String].self)
+        form["_csrf"] = nil
+        let current = try await req.rules.thresholds(schoolID: school.id!)
+        switch DecisionThresholds.read(form: form, base: current) {
+        case .failure(let problems):
+            return try await renderRules(req: req, user: user, school: school, values: form, errors: problems.messages(req.language), saved: nil,
+                                         status: .badRequest)
+        case .success(let thresholds):
+            try await req.rules.saveThresholds(thresholds, schoolID: school.id!)
+            let raised = try await req.rules.evaluate(schoolID: school.id!) + (try await req.rules.evaluateAbsence(schoolID: school.id!))
+            return try await renderRules(req: req, user: user, school: school, values: thresholds.formValues, errors: [:],
+                                         saved: Catalogue.text("rules_saved", req.language, [String(raised)]), status: .ok)
+        }
     }
 
     func line(_ signal: SignalJSON, today: LocalDate, language: Language) -> SignalLine {
