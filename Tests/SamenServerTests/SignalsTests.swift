@@ -137,6 +137,30 @@ struct SignalsTests {
         }
     }
 
+    @Test("Six incidents of one student sent at once are all stored and counted: one red signal, not none")
+    func concurrentIncidents() async throws {
+        try await withSamen { app, world in
+            let student = try await Fresh.student(app, world)
+            let coordinator = try await Client.login(app, "coordinator")
+            let labels = try await labels(coordinator, world.home.id)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await coordinator.json(.POST, "/api/v1/incidents", IncidentPayload(
+                            students: [["student_id": student.id.uuidString]], date: LocalDate.today().iso, time: "10:20",
+                            behaviour_id: label(labels, "behaviour", "disruption"), location_id: label(labels, "location", "playground"))).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .created, count: 6))
+            #expect(try await coordinator.get("/api/v1/incidents?student_id=\(student.id)").content.decode(IncidentListBody.self).total == 6)
+            let rules = try await coordinator.get("/api/v1/signals?student_id=\(student.id)").content.decode(SignalListBody.self).items.map(\.rule)
+            // Yellow may be skipped when all six are counted at once; red is raised, once.
+            #expect(rules.filter { $0 == "incidents_red" }.count == 1 && rules.filter { $0 == "incidents_yellow" }.count <= 1)
+        }
+    }
+
     @Test("Bad input gets a 400 naming the field, and nothing is written")
     func badInput() async throws {
         try await withSamen { app, world in

@@ -31,10 +31,12 @@ public func configure(_ app: Application, _ config: SamenConfig) throws {
 
     switch config.database {
     case .sqlite(let path):
-        app.storage[WriteGateKey.self] = WriteGate()
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.storage[IncidentBatcherKey.self] = IncidentBatcher(path: path, threadPool: app.threadPool, eventLoop: app.eventLoopGroup.any(),
+                                                               logger: app.logger)
+        app.lifecycle.use(IncidentBatcherLifecycle())
     case .postgres(let url, let schema):
         var postgres = try SQLPostgresConfiguration(url: url)
         if let schema { postgres.searchPath = [schema] }

@@ -181,6 +181,10 @@ struct AbsenceService {
 
     /// Days a student counts as absent (at least 4 hours) and days exempt, in a range.
     func days(studentID: UUID, from: LocalDate, to: LocalDate) async throws -> (absent: Set<LocalDate>, exempt: Set<LocalDate>) {
+        try await Self.days(studentID: studentID, from: from, to: to, sql: sql)
+    }
+
+    static func days(studentID: UUID, from: LocalDate, to: LocalDate, sql: any SQLDatabase) async throws -> (absent: Set<LocalDate>, exempt: Set<LocalDate>) {
         var hours: [LocalDate: Double] = [:]
         var exempt: Set<LocalDate> = []
         for row in try await sql.raw("""
@@ -242,10 +246,9 @@ extension RuleEngine {
             for row in try await sql.select().columns("id", "birth_date").from("students").where("id", .in, SQLBind.group(candidates)).all() {
                 births[try row.decode(column: "id", as: UUID.self)] = LocalDate(iso: try row.decode(column: "birth_date", as: String.self))
             }
-            let service = AbsenceService(db: db)
             for student in candidates {
                 // A stretch can go back past the year's start; a year and a half covers any real case.
-                let (absent, exempt) = try await service.days(studentID: student, from: today.adding(days: -550), to: today)
+                let (absent, exempt) = try await AbsenceService.days(studentID: student, from: today.adding(days: -550), to: today, sql: sql)
                 if let birth = births[student],
                    let finding = AbsenceRules.thuiszitter(absentDays: absent, exemptDays: exempt, birthDate: birth, today: today, calendar: calendar, t) {
                     findings.append((student, finding))

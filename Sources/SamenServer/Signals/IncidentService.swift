@@ -56,12 +56,22 @@ struct RecognitionJSON: Content, Sendable {
     var staff: String
 }
 
+/// A checked incident on its way to the database.
+struct PendingIncident: Sendable {
+    var id: UUID
+    var schoolID: UUID
+    var input: IncidentInput
+    var status: IncidentStatus
+    var reporterID: UUID
+    var now: Date
+}
+
 /// Incidents and recognitions: recorded, read and moved through their
 /// workflow, always within the scope of the person asking.
 struct IncidentService {
     let db: Database
-    /// Queues write transactions on SQLite (see `WriteGate`).
-    var gate: WriteGate? = nil
+    /// Writes new incidents in batches on SQLite (see `IncidentBatcher`).
+    var batcher: IncidentBatcher? = nil
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     struct Filter {
@@ -182,18 +192,35 @@ struct IncidentService {
     /// one of `allowed` schools (nil: any), is still enrolled on the date,
     /// and all share one school (that of `expected`, when given). A problem
     /// names the student's place in the list (`students.2`).
-    func checkStudents(_ ids: [UUID], on date: LocalDate?, schoolID expected: UUID?, allowed: Set<UUID>? = nil) async throws -> (school: UUID, students: [IncidentStudentJSON]) {
+    /// `labelIDs` are read in the same query (for `create`'s `labels:`), saving a round trip when an incident is recorded.
+    func checkStudents(_ ids: [UUID], on date: LocalDate?, schoolID expected: UUID?, allowed: Set<UUID>? = nil,
+                       labelIDs: [UUID] = []) async throws -> (school: UUID, students: [IncidentStudentJSON], labels: [UUID: LabelService.Row]) {
         guard !ids.isEmpty else { throw SamenError.invalid("incident_student_required", field: "students") }
         guard ids.count <= IncidentFields.maxStudents else {
             throw SamenError.invalid("incident_too_many_students", field: "students", [String(IncidentFields.maxStudents)])
         }
         guard Set(ids).count == ids.count else { throw SamenError.invalid("incident_student_twice", field: "students") }
         var found: [UUID: (school: UUID, left: String?, json: IncidentStudentJSON)] = [:]
-        for row in try await sql.raw("""
-            SELECT s.id, s.school_id, s.left_on, s.number, s.first_name, s.particle, s.last_name, g.name AS group_name
+        var labels: [UUID: LabelService.Row] = [:]
+        var query: SQLQueryString = """
+            SELECT 's' AS what, s.id, s.school_id, s.left_on, s.number, s.first_name, s.particle, s.last_name, g.name AS group_name
             FROM students s LEFT JOIN school_groups g ON g.id = s.group_id WHERE s.id IN (\(binds: ids))
-            """).all() {
+            """
+        if !labelIDs.isEmpty {
+            query += """
+
+                UNION ALL SELECT 'l', l.id, l.school_id, CASE WHEN l.archived THEN 'archived' ELSE NULL END, l.kind, l.text_nl, '', l.text_en, NULL
+                FROM labels l WHERE l.id IN (\(binds: labelIDs))
+                """
+        }
+        for row in try await sql.raw(query).all() {
             let id = try row.decode(column: "id", as: UUID.self)
+            if try row.decode(column: "what", as: String.self) == "l" {
+                labels[id] = LabelService.Row(school: try row.decode(column: "school_id", as: UUID.self), kind: try row.decode(column: "number", as: String.self),
+                                              archived: try row.decode(column: "left_on", as: String?.self) != nil,
+                                              nl: try row.decode(column: "first_name", as: String.self), en: try row.decode(column: "last_name", as: String.self))
+                continue
+            }
             let name = PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
                                   last: try row.decode(column: "last_name", as: String.self))
             found[id] = (try row.decode(column: "school_id", as: UUID.self), try row.decode(column: "left_on", as: String?.self),
@@ -210,36 +237,71 @@ struct IncidentService {
             guard student.school == school else { throw SamenError.invalid("incident_students_one_school", field: "students") }
             students.append(student.json)
         }
-        return (school!, students)
+        return (school!, students, labels)
     }
 
     /// Stores a new incident with its students; returns its id. A complete
     /// incident's signals are written in the same transaction: one commit,
     /// and the signal is there when the answer is.
-    func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus,
+    /// `labels`: the chosen labels when already read (by `checkStudents`), else they are read here.
+    func create(_ input: IncidentInput, schoolID: UUID, reporterID: UUID, status: IncidentStatus, labels: [UUID: LabelService.Row]? = nil,
                 now: Date = Date()) async throws -> (id: UUID, texts: [UUID: (nl: String, en: String)]) {
-        let texts = try await check(input, schoolID: schoolID, current: [])
-        let id = UUID()
-        let f = input.fields
-        // The rules read before the write (counting this incident in), so the queued write is short.
-        let findings = status == .complete
-            ? try await RuleEngine(db: db).incidentFindings(schoolID: schoolID, studentIDs: input.students.map(\.id),
-                                                             adding: Dictionary(input.students.map { ($0.id, [f.date]) }, uniquingKeysWith: +))
-            : []
-        try await db.writeTransaction(gate: gate) { db in
-            let sql = db as! any SQLDatabase
-            try await sql.insert(into: "incidents")
-                .columns("id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id", "motivation_id", "action_id",
-                         "managed_by", "others_involved", "note", "status", "reporter_id", "created_at", "updated_at")
-                .values(SQLBind(id), SQLBind(schoolID), SQLBind(SchoolYearPeriod.containing(f.date).name), SQLBind(f.date.iso), SQLBind(f.time.minutes),
-                        SQLBind(f.date.weekday), SQLBind(input.behaviourID!), SQLBind(input.locationID!), SQLBind(input.motivationID),
-                        SQLBind(input.actionID), SQLBind(f.managedBy.rawValue), SQLBind(f.others.rawValue), SQLBind(f.note),
-                        SQLBind(status.rawValue), SQLBind(reporterID), SQLBind(now), SQLBind(now))
-                .run()
-            try await Self.insertStudents(input.students, incident: id, schoolYear: SchoolYearPeriod.containing(f.date).name, on: sql)
-            if !findings.isEmpty { _ = try await RuleEngine(db: db).insert(findings, schoolID: schoolID, now: now) }
+        let texts: [UUID: (nl: String, en: String)]
+        if let labels {
+            try Self.requireLabels(input)
+            texts = try LabelService.verify(Self.choices(input), rows: labels, schoolID: schoolID)
+        } else {
+            texts = try await check(input, schoolID: schoolID, current: [])
         }
-        return (id, texts)
+        let incident = PendingIncident(id: UUID(), schoolID: schoolID, input: input, status: status, reporterID: reporterID, now: now)
+        if let batcher, !db.inTransaction { try await batcher.write(incident) } else { try await Self.store([incident], on: db) }
+        return (incident.id, texts)
+    }
+
+    /// Writes incidents and their students in one transaction, then runs the
+    /// incident rules for the students of the complete ones (reading inside
+    /// the transaction, so two incidents of one student recorded at once
+    /// are both counted).
+    static func store(_ incidents: [PendingIncident], on db: any Database) async throws {
+        guard !incidents.isEmpty else { return }
+        try await db.transaction { db in try await write(incidents, sql: db as! any SQLDatabase) }
+    }
+
+    /// The statements of `store`, for a caller that holds the transaction.
+    static func write(_ incidents: [PendingIncident], sql: any SQLDatabase) async throws {
+        guard !incidents.isEmpty else { return }
+        if sql.dialect.name == "postgresql" {
+            // Transactions run side by side here: one per student at a time (in a fixed order, so
+            // two never wait on each other), so each reads the other's incident before counting.
+            for student in Set(incidents.flatMap { $0.input.students.map(\.id) }).sorted(by: { $0.uuidString < $1.uuidString }) {
+                try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: student.uuidString), 0))").run()
+            }
+        }
+        let insert = sql.insert(into: "incidents")
+            .columns("id", "school_id", "school_year", "date", "minute", "weekday", "behaviour_id", "location_id", "motivation_id", "action_id",
+                     "managed_by", "others_involved", "note", "status", "reporter_id", "created_at", "updated_at")
+        for p in incidents {
+            let f = p.input.fields
+            insert.values(SQLBind(p.id), SQLBind(p.schoolID), SQLBind(SchoolYearPeriod.containing(f.date).name), SQLBind(f.date.iso), SQLBind(f.time.minutes),
+                          SQLBind(f.date.weekday), SQLBind(p.input.behaviourID!), SQLBind(p.input.locationID!), SQLBind(p.input.motivationID),
+                          SQLBind(p.input.actionID), SQLBind(f.managedBy.rawValue), SQLBind(f.others.rawValue), SQLBind(f.note),
+                          SQLBind(p.status.rawValue), SQLBind(p.reporterID), SQLBind(p.now), SQLBind(p.now))
+        }
+        try await insert.run()
+        let links = sql.insert(into: "incident_students").columns("id", "incident_id", "student_id", "role", "school_year")
+        for p in incidents {
+            for student in p.input.students {
+                links.values(SQLBind(UUID()), SQLBind(p.id), SQLBind(student.id), SQLBind(student.role.rawValue),
+                             SQLBind(SchoolYearPeriod.containing(p.input.fields.date).name))
+            }
+        }
+        try await links.run()
+        let engine = RuleEngine(sql: sql)
+        let complete = incidents.filter { $0.status == .complete }
+        for (school, items) in Dictionary(grouping: complete, by: \.schoolID) {
+            let students = Array(Set(items.flatMap { $0.input.students.map(\.id) }))
+            _ = try await engine.insert(try await engine.incidentFindings(schoolID: school, studentIDs: students), schoolID: school, now: items[0].now)
+        }
     }
 
     static func insertStudents(_ students: [(id: UUID, role: IncidentRole)], incident: UUID, schoolYear: String, on sql: any SQLDatabase) async throws {
@@ -250,13 +312,20 @@ struct IncidentService {
         try await insert.run()
     }
 
-    @discardableResult
-    func check(_ input: IncidentInput, schoolID: UUID, current: Set<UUID>) async throws -> [UUID: (nl: String, en: String)] {
+    static func requireLabels(_ input: IncidentInput) throws {
         guard input.behaviourID != nil else { throw SamenError.invalid("import_required", field: "behaviour_id") }
         guard input.locationID != nil else { throw SamenError.invalid("import_required", field: "location_id") }
-        return try await LabelService(db: db).check([("behaviour_id", .behaviour, input.behaviourID), ("location_id", .location, input.locationID),
-                                              ("motivation_id", .motivation, input.motivationID), ("action_id", .action, input.actionID)],
-                                             schoolID: schoolID, keeping: current)
+    }
+
+    static func choices(_ input: IncidentInput) -> [(field: String, kind: LabelKind, id: UUID?)] {
+        [("behaviour_id", .behaviour, input.behaviourID), ("location_id", .location, input.locationID),
+         ("motivation_id", .motivation, input.motivationID), ("action_id", .action, input.actionID)]
+    }
+
+    @discardableResult
+    func check(_ input: IncidentInput, schoolID: UUID, current: Set<UUID>) async throws -> [UUID: (nl: String, en: String)] {
+        try Self.requireLabels(input)
+        return try await LabelService(db: db).check(Self.choices(input), schoolID: schoolID, keeping: current)
     }
 
     /// Replaces an incident's fields and students (the school stays).
@@ -350,5 +419,5 @@ struct IncidentService {
 }
 
 extension Request {
-    var incidents: IncidentService { IncidentService(db: db, gate: sqliteWriteGate) }
+    var incidents: IncidentService { IncidentService(db: db, batcher: sqliteIncidentBatcher) }
 }

@@ -82,6 +82,9 @@ struct LabelService {
         try await sql.update("labels").set("archived", to: SQLBind(archived)).where("id", .equal, SQLBind(id)).run()
     }
 
+    /// A label as the checks need it.
+    struct Row: Sendable { var school: UUID; var kind: String; var archived: Bool; var nl: String; var en: String }
+
     /// Checks that each label is the school's, of the right kind, and in use
     /// (archived labels are accepted only where a record already carries them).
     /// Returns the labels' Dutch and English texts, for an answer built without reading them again.
@@ -89,24 +92,28 @@ struct LabelService {
     func check(_ choices: [(field: String, kind: LabelKind, id: UUID?)], schoolID: UUID, keeping current: Set<UUID> = []) async throws -> [UUID: (nl: String, en: String)] {
         let ids = choices.compactMap(\.id)
         guard !ids.isEmpty else { return [:] }
-        let rows = try await sql.select().columns("id", "school_id", "kind", "archived", "text_nl", "text_en").from("labels")
-            .where("id", .in, SQLBind.group(ids)).all()
-        var found: [UUID: (school: UUID, kind: String, archived: Bool)] = [:]
-        var texts: [UUID: (nl: String, en: String)] = [:]
-        for row in rows {
-            let id = try row.decode(column: "id", as: UUID.self)
-            found[id] = (try row.decode(column: "school_id", as: UUID.self), try row.decode(column: "kind", as: String.self),
-                         try row.decode(column: "archived", as: Bool.self))
-            texts[id] = (try row.decode(column: "text_nl", as: String.self), try row.decode(column: "text_en", as: String.self))
+        var rows: [UUID: Row] = [:]
+        for row in try await sql.select().columns("id", "school_id", "kind", "archived", "text_nl", "text_en").from("labels")
+            .where("id", .in, SQLBind.group(ids)).all() {
+            rows[try row.decode(column: "id", as: UUID.self)] = Row(school: try row.decode(column: "school_id", as: UUID.self),
+                                                                  kind: try row.decode(column: "kind", as: String.self),
+                                                                  archived: try row.decode(column: "archived", as: Bool.self),
+                                                                  nl: try row.decode(column: "text_nl", as: String.self),
+                                                                  en: try row.decode(column: "text_en", as: String.self))
         }
+        return try Self.verify(choices, rows: rows, schoolID: schoolID, keeping: current)
+    }
+
+    /// Every chosen label exists, is of this school and kind, and is not archived (unless already on the record); their texts.
+    static func verify(_ choices: [(field: String, kind: LabelKind, id: UUID?)], rows: [UUID: Row], schoolID: UUID,
+                       keeping current: Set<UUID> = []) throws -> [UUID: (nl: String, en: String)] {
         for choice in choices {
             guard let id = choice.id else { continue }
-            guard let label = found[id], label.school == schoolID, label.kind == choice.kind.rawValue,
-                  !label.archived || current.contains(id) else {
+            guard let label = rows[id], label.school == schoolID, label.kind == choice.kind.rawValue, !label.archived || current.contains(id) else {
                 throw SamenError.invalid("label_unknown", field: choice.field)
             }
         }
-        return texts
+        return rows.mapValues { ($0.nl, $0.en) }
     }
 }
 

@@ -43,8 +43,19 @@ struct SignalJSON: Content, Sendable {
 /// Runs the decision rules over a school's data and stores what fires as
 /// signals: one per student, rule and period, so running again raises nothing twice.
 struct RuleEngine {
-    let db: Database
-    var sql: any SQLDatabase { db as! any SQLDatabase }
+    let sql: any SQLDatabase
+    /// The Fluent database, for transactions; nil on the incident batcher's own connection (which manages its own).
+    private let fluent: (any Database)?
+
+    init(db: any Database) {
+        fluent = db
+        sql = db as! any SQLDatabase
+    }
+
+    init(sql: any SQLDatabase) {
+        fluent = nil
+        self.sql = sql
+    }
 
     /// The school's thresholds, or the defaults.
     func thresholds(schoolID: UUID) async throws -> DecisionThresholds {
@@ -55,7 +66,8 @@ struct RuleEngine {
 
     func saveThresholds(_ thresholds: DecisionThresholds, schoolID: UUID, now: Date = Date()) async throws {
         let json = String(decoding: try JSONEncoder().encode(thresholds), as: UTF8.self)
-        try await db.transaction { db in
+        guard let fluent else { preconditionFailure("thresholds are saved through a Fluent database") }
+        try await fluent.transaction { db in
             let sql = db as! any SQLDatabase
             try await sql.delete(from: "rule_settings").where("school_id", .equal, SQLBind(schoolID)).run()
             try await sql.insert(into: "rule_settings").columns("id", "school_id", "thresholds", "updated_at")

@@ -104,8 +104,10 @@ struct SignalsAPIController: RouteCollection {
         case .failure(let problems): throw DirectoryAPIController.fail(problems)
         case .success(let value): fields = value
         }
-        let (schoolID, named) = try await req.incidents.checkStudents(students.map(\.id), on: fields.date, schoolID: body.school_id,
-                                                                      allowed: recordingSchools(user))
+        // The labels are read with the students: one query.
+        let labelIDs = [body.behaviour_id, body.location_id, body.motivation_id, body.action_id].compactMap { $0 }
+        let (schoolID, named, labels) = try await req.incidents.checkStudents(students.map(\.id), on: fields.date, schoolID: body.school_id,
+                                                                              allowed: recordingSchools(user), labelIDs: labelIDs)
         let status: IncidentStatus
         switch body.status {
         case nil, "sent": status = IncidentWorkflow.sentStatus(for: user.role)
@@ -114,7 +116,7 @@ struct SignalsAPIController: RouteCollection {
         }
         let input = IncidentInput(fields: fields, students: students, behaviourID: body.behaviour_id, locationID: body.location_id,
                                   motivationID: body.motivation_id, actionID: body.action_id)
-        let stored = try await req.incidents.create(input, schoolID: schoolID, reporterID: user.accountID, status: status)
+        let stored = try await req.incidents.create(input, schoolID: schoolID, reporterID: user.accountID, status: status, labels: labels)
         let response = Response(status: .created)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/incidents/\(stored.id)")
         // The answer is built from what was checked and stored: no second read.
