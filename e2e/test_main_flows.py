@@ -161,3 +161,33 @@ def test_pyramid_renders_and_the_workshop_board_updates_live(browser, phone):
     browser.get(board)
     navigates(browser, browser.find_element(By.ID, "merge").click)
     assert text in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_teacher_rates_the_group_in_a_screening_round(browser):
+    """The open round waits for the demo teacher's group: rate two students on one sheet;
+    the coordinator then sees internalising and externalising side by side."""
+    login(browser, "teacher")
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Screening").click)
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Tussenmeting").click)
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "#round-groups a").click)
+    assert "geen SDQ, SAEBRS of SCOL" in browser.page_source
+    rows = browser.find_elements(By.CSS_SELECTOR, "#rating-form tbody tr")
+    assert len(rows) > 10
+    # The first student worries quietly; the second is at ease.
+    answers = [["2", "2", "2", "1", "0", "0", "0", "1", "2", "0", "1", "1"],
+               ["0", "0", "1", "0", "2", "0", "0", "1", "2", "0", "2", "2"]]
+    for row, values in zip(rows[:2], answers):
+        for select, value in zip(row.find_elements(By.TAG_NAME, "select"), values):
+            Select(select).select_by_value(value)
+    navigates(browser, browser.find_element(By.ID, "save-ratings").click)
+    assert "beoordelingen opgeslagen" in browser.find_element(By.ID, "saved").text
+    first = browser.find_elements(By.CSS_SELECTOR, "#rating-form tbody tr")[0]
+    assert "INT 9 Zorg" in first.text
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click)
+    login(browser, "coordinator")
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Screening").click)
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Tussenmeting").click)
+    assert "Internaliserend en externaliserend naast elkaar" in browser.page_source
+    assert browser.find_elements(By.CSS_SELECTOR, "figure.chart svg rect")
+    overview = browser.find_element(By.ID, "overview").text
+    assert "alleen internaliserend in de zorgband" in overview

@@ -112,6 +112,11 @@ struct CSRFMiddleware: AsyncMiddleware {
         request.storage[CSRFTokenKey.self] = token
 
         if request.method != .GET, request.method != .HEAD {
+            // A body larger than the first buffer arrives as a stream, which has no content to read
+            // yet: collect it first (up to the app's limit), or a long form (a rating sheet) looks forged.
+            if request.body.data == nil {
+                _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            }
             let sent = try? request.content.get(String.self, at: "_csrf")
             guard let existing, let sent, !sent.isEmpty, constantTimeEqual(sent, existing) else {
                 throw SamenError(status: .forbidden, key: "error_csrf")
