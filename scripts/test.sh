@@ -58,7 +58,7 @@ mkdir -p "$PGDATA"
 chmod 755 "$WORK"
 say "starting PostgreSQL on 127.0.0.1:$PGPORT"
 pg "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
-pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c fsync=off" start >/dev/null
+pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c fsync=off -c max_connections=400" start >/dev/null
 pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_test
 say "server tests on PostgreSQL"
 SAMEN_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_test?sslmode=disable" swift test --skip-build --filter SamenServerTests

@@ -60,6 +60,24 @@ public struct DemoActivity: Sendable {
         return true
     }
 
+    /// The demo's breaks of a school year as holiday periods (the same days
+    /// `isSchoolDay` leaves out), with the public holidays.
+    public static func holidays(_ year: SchoolYearPeriod) -> [HolidayPeriod] {
+        let y1 = year.startYear, y2 = year.startYear + 1
+        func d(_ y: Int, _ m: Int, _ day: Int) -> LocalDate { LocalDate(year: y, month: m, day: day)! }
+        return [
+            HolidayPeriod(name: "Zomervakantie", from: d(y1, 8, 1), through: d(y1, 8, 23)),
+            HolidayPeriod(name: "Herfstvakantie", from: d(y1, 10, 19), through: d(y1, 10, 25)),
+            HolidayPeriod(name: "Kerstvakantie", from: d(y1, 12, 21), through: d(y2, 1, 4)),
+            HolidayPeriod(name: "Voorjaarsvakantie", from: d(y2, 2, 16), through: d(y2, 2, 22)),
+            HolidayPeriod(name: "Meivakantie", from: d(y2, 4, 27), through: d(y2, 5, 5)),
+            HolidayPeriod(name: "Zomervakantie", from: d(y2, 7, 11), through: d(y2, 7, 31)),
+        ] + DutchHolidays.publicHolidays(year).filter { p in
+            // Those outside the breaks.
+            isSchoolDay(p.from)
+        }
+    }
+
     /// Incidents per student per school year, on average, by school type.
     static func rate(_ type: SchoolType) -> Double {
         switch type {

@@ -100,4 +100,32 @@ struct ProgressTests {
         guard case .failure(let day) = DecisionThresholds.read(form: form) else { Issue.record("31 February accepted"); return }
         #expect(day.map(\.field) == ["early_warning_date"])
     }
+
+    @Test("Easter and the Dutch public holidays on school days, from the computus")
+    func publicHolidays() {
+        #expect(["2024-03-31", "2025-04-20", "2026-04-05", "2027-03-28"] == [2024, 2025, 2026, 2027].map { DutchHolidays.easter($0).iso })
+        let days = DutchHolidays.publicHolidays(SchoolYearPeriod(startYear: 2026))
+        let byName = Dictionary(uniqueKeysWithValues: days.map { ($0.name, $0.from.iso) })
+        #expect(byName["Goede Vrijdag"] == "2027-03-26" && byName["Tweede Paasdag"] == "2027-03-29" && byName["Koningsdag"] == "2027-04-27")
+        #expect(byName["Hemelvaartsdag"] == "2027-05-06" && byName["Tweede Pinksterdag"] == "2027-05-17")
+        // 26 December 2026 is a Saturday: not a school day, not listed. No Liberation Day off outside a lustrum year.
+        #expect(byName["Tweede Kerstdag"] == nil && byName["Eerste Kerstdag"] == "2026-12-25" && byName["Bevrijdingsdag"] == nil)
+        // 5 May 2025, a lustrum, is a Monday.
+        #expect(DutchHolidays.publicHolidays(SchoolYearPeriod(startYear: 2024)).contains { $0.name == "Bevrijdingsdag" && $0.from.iso == "2025-05-05" })
+        // King's Day on a Sunday moves to the Saturday before: no school day either.
+        #expect(!DutchHolidays.publicHolidays(SchoolYearPeriod(startYear: 2024)).contains { $0.name == "Koningsdag" })
+    }
+
+    @Test("A holiday period: a single day when the end is empty; the end not before the start; at most twelve weeks")
+    func holidayPeriod() {
+        guard case .success(let day) = HolidayPeriod.validate(name: "Studiedag", from: "12-03-2027", through: "") else { Issue.record("refused"); return }
+        #expect(day.days.map(\.iso) == ["2027-03-12"])
+        guard case .failure(let order) = HolidayPeriod.validate(name: "", from: "2027-03-12", through: "2027-03-01") else { Issue.record("accepted"); return }
+        #expect(order.map(\.key) == ["import_required", "holiday_end_before_start"])
+        guard case .failure(let long) = HolidayPeriod.validate(name: "Jaar", from: "2026-09-01", through: "2027-06-01") else { Issue.record("accepted"); return }
+        #expect(long.map(\.key) == ["holiday_too_long"])
+        // The calendar skips the period: five school days after a Friday before a week off end a week later.
+        let calendar = SchoolCalendar(periods: [HolidayPeriod(name: "Herfst", from: LocalDate(iso: "2026-10-19")!, through: LocalDate(iso: "2026-10-23")!)])
+        #expect(calendar.schoolDays(after: LocalDate(iso: "2026-10-16")!, 5).iso == "2026-10-30")
+    }
 }

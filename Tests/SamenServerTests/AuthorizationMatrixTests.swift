@@ -235,6 +235,17 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 303),
         Row(route: "POST /schools/:school/rules", path: "/schools/{school}/rules", body: .form,
             inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        // Holidays
+        Row(route: "GET /schools/:school/holidays", path: "/schools/{school}/holidays",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 303),
+        Row(route: "POST /schools/:school/holidays", path: "/schools/{school}/holidays", body: .form,
+            inScope: "400 403 403 400 403 403 403", outOfScope: "400 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/:school/holidays/public", path: "/schools/{school}/holidays/public", body: .form,
+            inScope: "200 403 403 200 403 403 403", outOfScope: "200 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /schools/:school/holidays/:holiday/remove", path: "/schools/{school}/holidays/\(UUID())/remove", body: .form,
+            inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /api/v1/schools/:school/holidays", path: "/api/v1/schools/{school}/holidays",
+            inScope: "200 200 200 200 200 200 404", outOfScope: "200 200 404 404 404 404 404", anonymous: 401),
         // Screening
         Row(route: "GET /schools/:school/screening", path: "/schools/{school}/screening",
             inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),

@@ -407,10 +407,13 @@ struct AbsenceTests {
     }
 
     /// The last `n` weekdays up to today, oldest first.
+    /// The last `n` school days of the demo schools (weekdays outside the demo's holidays, which the schools' calendars hold).
     func weekdays(_ n: Int) -> [LocalDate] {
+        let year = SchoolYearPeriod.containing(.today())
+        let calendar = SchoolCalendar(periods: DemoActivity.holidays(SchoolYearPeriod(startYear: year.startYear - 1)) + DemoActivity.holidays(year))
         var days: [LocalDate] = []
         var day = LocalDate.today()
-        while days.count < n { if day.weekday <= 5 { days.append(day) }; day = day.adding(days: -1) }
+        while days.count < n { if calendar.isSchoolDay(day) { days.append(day) }; day = day.adding(days: -1) }
         return days.reversed()
     }
 
@@ -502,6 +505,44 @@ struct AbsenceTests {
             // The teacher of the group sees the register for own students; the leader too; the region not at all.
             #expect(try await Client.login(app, "teacher").get("/absence/thuiszitters").text.contains("Fenna Oosterbaan"))
             #expect(try await Client.login(app, "region").get("/api/v1/schools/\(world.home.id)/thuiszitters").status == .forbidden)
+        }
+    }
+
+    @Test("Holidays: the coordinator adds a week off and the public holidays; the DUO deadline skips them; others read the list")
+    func holidays() async throws {
+        try await withSamen { app, world in
+            let coordinator = try await Client.login(app, "coordinator")
+            let school = world.home.id
+            let sql = app.db as! any SQLDatabase
+            try await sql.delete(from: "school_holidays").where("school_id", .equal, SQLBind(school)).run()
+            let path = "/schools/\(school)/holidays"
+            #expect(try await coordinator.get(path).text.contains("Nog geen vakanties ingevoerd"))
+            let bad = try await coordinator.form(path, ["name": "Studiedag", "from": "2026-12-10", "through": "2026-12-01"])
+            #expect(bad.status == .badRequest && bad.text.contains("De laatste dag ligt voor de eerste"))
+            // Four unauthorised afternoons end on the last day before a week off: the report is due after the week.
+            let days = weekdays(4)
+            let last = days.last!
+            let weekOff = HolidayPeriod(name: "Studieweek", from: last.adding(days: 1), through: last.adding(days: 9))
+            #expect(try await coordinator.form(path, ["name": weekOff.name, "from": weekOff.from.iso, "through": weekOff.through.iso]).status == .seeOther)
+            let student = try await Fresh.student(app, world)
+            let text = "Leerlingnummer;Datum;Uren;Geoorloofd;Reden\n" + days.map { "990001;\($0.display(.nl));4;nee;SPIJBEL" }.joined(separator: "\n") + "\n"
+            #expect(try await csv(coordinator, world.home.id, text).status == .ok)
+            let due = try await sql.raw("SELECT due_by FROM signals WHERE rule = 'absence_report' AND student_id = \(bind: student.id)")
+                .first(decodingColumn: "due_by", as: String.self)
+            #expect(due == SchoolCalendar(periods: [weekOff]).schoolDays(after: last, 5).iso)
+            #expect(due! > weekOff.through.iso)
+            // The public holidays of this school year in one step, once.
+            let added = try await coordinator.form(path + "/public", [:])
+            #expect(added.status == .ok && added.text.contains("feestdagen toegevoegd") && added.text.contains("Hemelvaartsdag"))
+            #expect(try await coordinator.form(path + "/public", [:]).text.contains("0 feestdagen toegevoegd"))
+            struct List: Decodable { struct H: Decodable { var id: UUID; var name: String }; var items: [H] }
+            let list = try await Client.login(app, "teacher").get("/api/v1/schools/\(school)/holidays").content.decode(List.self).items
+            #expect(list.contains { $0.name == "Studieweek" } && list.contains { $0.name == "Hemelvaartsdag" })
+            // A teacher reads, does not change.
+            #expect(try await Client.login(app, "teacher").form(path, ["name": "Vrij", "from": LocalDate.today().iso]).status == .forbidden)
+            let id = list.first { $0.name == "Studieweek" }!.id
+            #expect(try await coordinator.form(path + "/\(id)/remove", [:]).status == .seeOther)
+            #expect(try await coordinator.get(path).text.contains("Studieweek") == false)
         }
     }
 

@@ -41,6 +41,8 @@ enum SiteURL: Sendable {
     case signal(UUID)
     case signalDecisions(UUID)
     case rules(UUID)
+    case holidays(UUID)
+    case holidayRemove(school: UUID, holiday: UUID)
     case absenceHome
     case absence(UUID)
     case absenceImport(UUID)
@@ -122,6 +124,8 @@ enum SiteURL: Sendable {
         case .signal(let id): return "/signals/\(id)"
         case .signalDecisions(let id): return "/signals/\(id)/decisions"
         case .rules(let school): return "/schools/\(school)/rules"
+        case .holidays(let school): return "/schools/\(school)/holidays"
+        case .holidayRemove(let school, let holiday): return "/schools/\(school)/holidays/\(holiday)/remove"
         case .absenceHome: return "/absence"
         case .absence(let school): return "/absence?school=\(school)"
         case .absenceImport(let school): return "/absence/import?school=\(school)"

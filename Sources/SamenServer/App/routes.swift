@@ -27,4 +27,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: DashboardController())
     try app.register(collection: EnrolmentController())
     try app.register(collection: ScreeningController())
+    try app.register(collection: HolidayController())
 }

@@ -114,6 +114,11 @@ public enum DemoLoader {
                                      [UUID(), a.schoolID, a.studentID, a.date.iso, a.hours, nil as Int?, a.authorised, a.reason,
                                       AbsenceRules.isExemption(a.reason), "import", now] as [any Encodable & Sendable]
                                  })
+        // Every school's breaks and public holidays, this school year and the one before.
+        let holidays = HolidayService(sql: sql)
+        let thisYear = SchoolYearPeriod.containing(today)
+        let periods = DemoActivity.holidays(SchoolYearPeriod(startYear: thisYear.startYear - 1)) + DemoActivity.holidays(thisYear)
+        for school in demo.schools { _ = try await holidays.add(periods, schoolID: school.id, now: now) }
         let pyramids = PyramidService(db: db)
         var cicoID: [UUID: UUID] = [:]
         var planID: [UUID: UUID] = [:]

@@ -73,6 +73,7 @@ struct SchoolPage: Encodable {
     var groupAction: String?
     var groupError: String?
     var groupName: String
+    var holidaysHref: String
 }
 
 struct StaffEntry: Encodable {
@@ -337,7 +338,7 @@ struct DirectoryController: RouteCollection {
             studentsHref: canStudents ? SiteURL.students(query: nil, schoolID: id).path : nil,
             newStudentHref: user.viewer.can(.create, .student) ? SiteURL.studentNew(schoolID: id).path : nil,
             groupAction: canEdit ? SiteURL.school(id).path + "/groups" : nil,
-            groupError: groupError, groupName: groupName)
+            groupError: groupError, groupName: groupName, holidaysHref: SiteURL.holidays(id).path)
         return try await req.renderPage("directory/school", title: "school_title", titleArguments: [school.name], page: page, status: status)
     }
 

@@ -144,11 +144,12 @@ struct AbsenceService {
             ORDER BY sg.fired_on, st.sort_name
             """).all()
         var result: [ThuiszitterJSON] = []
+        let calendar = try await HolidayService(sql: sql).calendar(schoolID: schoolID)
         for row in rows {
             let student = try row.decode(column: "student_id", as: UUID.self)
             let figures = (try? JSONDecoder().decode([String].self, from: Data(try row.decode(column: "figures", as: String.self).utf8))) ?? []
             let since = figures.count > 1 ? figures[1] : ""
-            let days = try await absentSchoolDays(studentID: student, since: LocalDate(iso: since) ?? today, today: today)
+            let days = try await absentSchoolDays(studentID: student, since: LocalDate(iso: since) ?? today, today: today, calendar: calendar)
             result.append(ThuiszitterJSON(
                 signal_id: try row.decode(column: "id", as: UUID.self), student_id: student,
                 student: PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
@@ -163,9 +164,8 @@ struct AbsenceService {
     /// School days absent (without exemption) from `since` up to today, and
     /// whether the student is still away: absent on today or the school day
     /// before (today's absence is often recorded only at the end of the day).
-    func absentSchoolDays(studentID: UUID, since: LocalDate, today: LocalDate) async throws -> (count: Int, stillAbsent: Bool) {
+    func absentSchoolDays(studentID: UUID, since: LocalDate, today: LocalDate, calendar: SchoolCalendar) async throws -> (count: Int, stillAbsent: Bool) {
         let (absent, exempt) = try await days(studentID: studentID, from: since, to: today)
-        let calendar = SchoolCalendar()
         var day = since, count = 0
         var recent: [Bool] = []
         while day <= today {
@@ -210,7 +210,7 @@ extension RuleEngine {
         if let studentIDs, studentIDs.isEmpty { return 0 }
         let t = try await thresholds(schoolID: schoolID)
         let year = SchoolYearPeriod.containing(today)
-        let calendar = SchoolCalendar()
+        let calendar = try await HolidayService(sql: sql).calendar(schoolID: schoolID)
         let students: SQLQueryString = studentIDs.map { " AND student_id IN (\(binds: $0))" } ?? ""
         var findings: [(UUID, RuleFinding)] = []
 

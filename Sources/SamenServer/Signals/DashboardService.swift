@@ -147,7 +147,7 @@ struct DashboardService {
         }
         var figures: [Figure] = []
 
-        // Incidents per school day, per month (school days: weekdays of the month within the period).
+        // Incidents per school day, per month (school days: weekdays of the month within the period, less the school's holidays).
         let byMonth = try await counts("months", "label", as: String.self)
         var monthKeys: [String] = []
         var day = LocalDate(year: period.from.year, month: period.from.month, day: 1)!
@@ -155,7 +155,7 @@ struct DashboardService {
             monthKeys.append(String(day.iso.prefix(7)))
             day = LocalDate(year: day.month == 12 ? day.year + 1 : day.year, month: day.month % 12 + 1, day: 1)!
         }
-        let calendar = SchoolCalendar()
+        let calendar = try await HolidayService(sql: sql).calendar(schoolID: schoolID)
         let perDay = monthKeys.map { key -> Double in
             let first = LocalDate(iso: key + "-01")!
             let end = min(LocalDate(year: first.year, month: first.month, day: LocalDate.daysIn(month: first.month, year: first.year))!, period.to, today)
