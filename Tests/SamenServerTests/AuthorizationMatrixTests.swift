@@ -222,6 +222,8 @@ struct AuthorizationMatrixTests {
             inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/enrolments/:enrolment", path: "/api/v1/enrolments/{enrolment}",
             inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "GET /api/v1/enrolments/:enrolment/chart.svg", path: "/api/v1/enrolments/{enrolment}/chart.svg",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
         Row(route: "POST /api/v1/enrolments/:enrolment/cards", path: "/api/v1/enrolments/{enrolment}/cards", body: .json,
             inScope: "403 403 403 400 400 404 403", outOfScope: "403 403 403 404 404 404 403", anonymous: 401),
         Row(route: "POST /api/v1/enrolments/:enrolment/measurements", path: "/api/v1/enrolments/{enrolment}/measurements", body: .json,

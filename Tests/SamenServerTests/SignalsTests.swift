@@ -819,6 +819,8 @@ struct CheckInCheckOutTests {
             struct Card: Encodable { var date: String; var ratings: [[Int?]] }
             #expect(try await teacher.json(.POST, "/api/v1/enrolments/\(id)/cards", Card(date: LocalDate.today().iso, ratings: [[1]])).status == .conflict)
             #expect(try await coordinator.get("/api/v1/students/\(student.id)/enrolments").text.contains("Keer uit de les"))
+            let svg = try await coordinator.get("/api/v1/enrolments/\(id)/chart.svg")
+            #expect(svg.headers.first(name: .contentType)?.hasPrefix("image/svg+xml") == true && svg.text.contains("Keer uit de les") && svg.text.contains("<polyline"))
             // The pyramid counts the student as not reaching the goal.
             #expect(try await coordinator.get("/schools/\(world.home.id)/pyramid").text.contains("1 leerlingen · op doel 0/1"))
         }

@@ -54,6 +54,7 @@ struct EnrolmentController: RouteCollection {
         api.get("students", ":student", "enrolments", use: apiList)
         api.post("students", ":student", "enrolments", use: apiCreate)
         api.get("enrolments", ":enrolment", use: apiShow)
+        api.get("enrolments", ":enrolment", "chart.svg", use: apiChart)
         api.post("enrolments", ":enrolment", "cards", use: apiCard)
         api.post("enrolments", ":enrolment", "measurements", use: apiMeasurement)
     }
@@ -171,18 +172,7 @@ struct EnrolmentController: RouteCollection {
         let percent = { (x: Double) in String(Int((x * 100).rounded())) + "%" }
         let plan = e.plan
         let goalText = e.goalText(language)
-        let chart: String
-        if let plan {
-            let top = plan.type == .percentage || plan.type == .rating ? plan.range.upperBound
-                : BarChart.niceCeiling(max(figures.map(\.value).max() ?? 0, plan.goal) * 1.1)
-            chart = LineChart.svg(title: Catalogue.text("measurement_chart", language, [plan.measure, e.student]),
-                                  labels: figures.map { $0.date.display(language) }, values: figures.map(\.value), goal: plan.goal,
-                                  goalLabel: Catalogue.text("cico_goal", language, [goalText]), top: top, valueText: MeasurementPlan.format, reaches: plan.reaches)
-        } else {
-            chart = LineChart.svg(title: Catalogue.text("cico_chart", language, [e.student]),
-                                  labels: scored.map { $0.date.display(language) }, values: scored.compactMap(\.score), goal: e.goal,
-                                  goalLabel: Catalogue.text("cico_goal", language, [percent(e.goal)]))
-        }
+        let chart = Self.chart(e, cards: cards, figures: figures, language: language)
         let page = EnrolmentPage(
             student: e.student, studentHref: user.viewer.can(.read, .student) ? SiteURL.student(e.student_id).path : nil,
             intervention: e.intervention, tier: e.tier, goal: goalText,
@@ -212,6 +202,22 @@ struct EnrolmentController: RouteCollection {
             value: values["value"] ?? figures.first { $0.date.iso == date }.map { MeasurementPlan.format($0.value) } ?? "",
             figures: figures.reversed().map { CardLine(date: $0.date.display(language), score: MeasurementPlan.format($0.value), points: "") })
         return try await req.renderPage("signals/enrolment", title: "enrolment_title", titleArguments: [e.intervention, e.student], page: page, status: status)
+    }
+
+    /// The enrolment's chart: daily point-card scores, or the daily figures, against the goal line.
+    static func chart(_ e: EnrolmentJSON, cards: [PointCard], figures: [DailyFigure], language: Language) -> String {
+        if let plan = e.plan {
+            let top = plan.type == .percentage || plan.type == .rating ? plan.range.upperBound
+                : BarChart.niceCeiling(max(figures.map(\.value).max() ?? 0, plan.goal) * 1.1)
+            return LineChart.svg(title: Catalogue.text("measurement_chart", language, [plan.measure, e.student]),
+                                 labels: figures.map { $0.date.display(language) }, values: figures.map(\.value), goal: plan.goal,
+                                 goalLabel: Catalogue.text("cico_goal", language, [e.goalText(language)]), top: top, valueText: MeasurementPlan.format,
+                                 reaches: plan.reaches)
+        }
+        let scored = cards.filter { $0.score != nil }
+        return LineChart.svg(title: Catalogue.text("cico_chart", language, [e.student]),
+                             labels: scored.map { $0.date.display(language) }, values: scored.compactMap(\.score), goal: e.goal,
+                             goalLabel: Catalogue.text("cico_goal", language, [e.show(e.goal)]))
     }
 
     func saveCard(req: Request) async throws -> Response {
@@ -344,6 +350,15 @@ struct EnrolmentController: RouteCollection {
             cards: try await req.enrolments.cards(enrolmentID: e.id).map { PointCardJSON(date: $0.date.iso, ratings: $0.ratings, earned: $0.earned, possible: $0.possible, score: $0.score) },
             measurements: try await req.enrolments.measurements(enrolmentID: e.id).map { MeasurementJSON(date: $0.date.iso, value: $0.value) },
             weeks: try await req.enrolments.weeks(e).map { WeekJSON(monday: $0.monday.iso, average: $0.average, reached: $0.reached) })
+    }
+
+    func apiChart(req: Request) async throws -> Response {
+        let user = try req.require(.read, .enrolment)
+        let e = try await enrolment(req, user)
+        let cards = e.plan == nil ? try await req.enrolments.cards(enrolmentID: e.id) : []
+        let figures = e.plan == nil ? [] : try await req.enrolments.measurements(enrolmentID: e.id)
+        return Response(status: .ok, headers: ["Content-Type": "image/svg+xml; charset=utf-8"],
+                        body: .init(string: Self.chart(e, cards: cards, figures: figures, language: req.apiLanguage)))
     }
 
     struct SavedDay: Content { var date: String; var score: Double?; var signals_raised: Int }
