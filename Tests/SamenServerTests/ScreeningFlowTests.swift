@@ -203,6 +203,8 @@ struct ScreeningFlowTests {
             let shared = try await region.json(.POST, "/api/v1/screening/instruments", NewInstrument(definition: regional))
             #expect(shared.status == .created)
             let sharedID = try shared.content.decode(InstrumentBody.self).id
+            let regionList = try await region.get("/api/v1/screening/instruments").content.decode(InstrumentListBody.self).items
+            #expect(regionList.first?.id == M0022CreateScreening.exampleID && regionList.contains { $0.id == sharedID } && !regionList.contains { $0.id == second })
             let forOther = try await Client.login(app, "admin").get("/api/v1/screening/instruments?school=\(world.other.id)").content.decode(InstrumentListBody.self).items
             #expect(forOther.contains { $0.id == sharedID } && !forOther.contains { $0.id == second })
             // Bad JSON definitions get a 400 naming the field.

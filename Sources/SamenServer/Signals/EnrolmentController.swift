@@ -161,8 +161,7 @@ struct EnrolmentController: RouteCollection {
         let today = LocalDate.today()
         let cards = e.plan == nil ? try await req.enrolments.cards(enrolmentID: e.id) : []
         let figures = e.plan == nil ? [] : try await req.enrolments.measurements(enrolmentID: e.id)
-        let scored = cards.filter { $0.score != nil }
-        let weeks = try await req.enrolments.weeks(e)
+        let weeks = EnrolmentService.weeks(e, cards: cards, figures: figures)
         var t = try await req.rules.thresholds(schoolID: e.school_id)
         t.pointCardGoal = e.goal
         let phase = CheckInCheckOutRules.phase(fadingDecided: e.fading_on.flatMap(LocalDate.init(iso:)), today: today, t)
@@ -345,11 +344,13 @@ struct EnrolmentController: RouteCollection {
     func apiShow(req: Request) async throws -> EnrolmentDetailJSON {
         let user = try req.require(.read, .enrolment)
         let e = try await enrolment(req, user)
+        let cards = e.plan == nil ? try await req.enrolments.cards(enrolmentID: e.id) : []
+        let figures = e.plan == nil ? [] : try await req.enrolments.measurements(enrolmentID: e.id)
         return EnrolmentDetailJSON(
             enrolment: e,
-            cards: try await req.enrolments.cards(enrolmentID: e.id).map { PointCardJSON(date: $0.date.iso, ratings: $0.ratings, earned: $0.earned, possible: $0.possible, score: $0.score) },
-            measurements: try await req.enrolments.measurements(enrolmentID: e.id).map { MeasurementJSON(date: $0.date.iso, value: $0.value) },
-            weeks: try await req.enrolments.weeks(e).map { WeekJSON(monday: $0.monday.iso, average: $0.average, reached: $0.reached) })
+            cards: cards.map { PointCardJSON(date: $0.date.iso, ratings: $0.ratings, earned: $0.earned, possible: $0.possible, score: $0.score) },
+            measurements: figures.map { MeasurementJSON(date: $0.date.iso, value: $0.value) },
+            weeks: EnrolmentService.weeks(e, cards: cards, figures: figures).map { WeekJSON(monday: $0.monday.iso, average: $0.average, reached: $0.reached) })
     }
 
     func apiChart(req: Request) async throws -> Response {

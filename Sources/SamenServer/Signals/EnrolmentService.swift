@@ -184,11 +184,16 @@ struct EnrolmentService {
 
     /// The weekly averages of an enrolment, point cards or figures, and whether each reaches the goal.
     func weeks(_ e: EnrolmentJSON) async throws -> [(monday: LocalDate, average: Double, reached: Bool)] {
+        e.plan == nil ? Self.weeks(e, cards: try await cards(enrolmentID: e.id), figures: [])
+            : Self.weeks(e, cards: [], figures: try await measurements(enrolmentID: e.id))
+    }
+
+    /// The same from cards or figures already read.
+    static func weeks(_ e: EnrolmentJSON, cards: [PointCard], figures: [DailyFigure]) -> [(monday: LocalDate, average: Double, reached: Bool)] {
         if let plan = e.plan {
-            return ProgressRules.weeklyAverages(try await measurements(enrolmentID: e.id).map { ($0.date, $0.value) })
-                .map { ($0.monday, $0.average, plan.reaches($0.average)) }
+            return ProgressRules.weeklyAverages(figures.map { ($0.date, $0.value) }).map { ($0.monday, $0.average, plan.reaches($0.average)) }
         }
-        return CheckInCheckOutRules.weeklyAverages(try await cards(enrolmentID: e.id)).map { ($0.monday, $0.average, $0.average >= e.goal - 1e-12) }
+        return CheckInCheckOutRules.weeklyAverages(cards).map { ($0.monday, $0.average, $0.average >= e.goal - 1e-12) }
     }
 
     func cards(enrolmentID: UUID) async throws -> [PointCard] {

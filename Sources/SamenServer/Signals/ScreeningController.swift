@@ -261,10 +261,9 @@ struct ScreeningController: RouteCollection {
         }
         let language = req.language
         let list = try await req.screening.instruments(regionID: user.role == .admin ? nil : user.viewer.regionID)
-        let example = try await req.screening.instrument(M0022CreateScreening.exampleID)
         let page = ScreeningHomePage(
             school: "", schoolHref: "", rounds: [],
-            instruments: ([example].compactMap { $0 } + list.filter { !$0.built_in }).map { i in
+            instruments: list.map { i in
                 LinkedItem(label: i.definition.text(i.name, language), href: SiteURL.instrument(i.id).path, detail: origin(i, language))
             },
             newInstrumentHref: user.viewer.can(.create, .instrument) ? SiteURL.instrumentNew(school: nil, from: nil).path : nil,
@@ -646,8 +645,7 @@ struct ScreeningController: RouteCollection {
             return Items(items: try await req.screening.instruments(schoolID: schoolID, regionID: school.$region.id))
         }
         if user.role == .region || user.role == .admin {
-            let example = try await req.screening.instrument(M0022CreateScreening.exampleID)
-            return Items(items: [example].compactMap { $0 } + (try await req.screening.instruments(regionID: user.role == .admin ? nil : user.viewer.regionID)).filter { !$0.built_in })
+            return Items(items: try await req.screening.instruments(regionID: user.role == .admin ? nil : user.viewer.regionID))
         }
         guard let schoolID = user.viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }) else { return Items(items: []) }
         let school = try await school(req, user, id: schoolID)

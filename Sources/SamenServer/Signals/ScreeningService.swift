@@ -85,11 +85,11 @@ struct ScreeningService {
             """).all().map(instrument)
     }
 
-    /// A region's own instruments (for region staff).
+    /// The instruments above the schools: the example first, then a region's (every region's when nil: the administrator).
     func instruments(regionID: UUID?) async throws -> [InstrumentJSON] {
-        let condition: SQLQueryString = regionID.map { "region_id = \(bind: $0) AND school_id IS NULL" } ?? "school_id IS NULL"
-        return try await sql.raw("SELECT \(Self.instrumentColumns) FROM screening_instruments WHERE " + condition + " AND archived_at IS NULL ORDER BY name")
-            .all().map(instrument)
+        let condition: SQLQueryString = regionID.map { "(region_id IS NULL OR region_id = \(bind: $0))" } ?? "1 = 1"
+        return try await sql.raw("SELECT \(Self.instrumentColumns) FROM screening_instruments WHERE school_id IS NULL AND " + condition
+                                 + " AND archived_at IS NULL ORDER BY CASE WHEN region_id IS NULL THEN 0 ELSE 1 END, name").all().map(instrument)
     }
 
     func instrument(_ id: UUID) async throws -> InstrumentJSON? {
