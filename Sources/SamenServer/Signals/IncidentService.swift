@@ -207,6 +207,8 @@ struct IncidentService {
             FROM students s LEFT JOIN school_groups g ON g.id = s.group_id WHERE s.id IN (\(binds: ids))
             """
         if !labelIDs.isEmpty {
+            // A label row in the students' columns: left_on says archived, number the kind,
+            // first_name and last_name the Dutch and English texts.
             query += """
 
                 UNION ALL SELECT 'l', l.id, l.school_id, CASE WHEN l.archived THEN 'archived' ELSE NULL END, l.kind, l.text_nl, '', l.text_en, NULL

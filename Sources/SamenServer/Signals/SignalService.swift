@@ -82,10 +82,9 @@ struct RuleEngine {
         try await insert(try await incidentFindings(schoolID: schoolID, studentIDs: studentIDs, today: today), schoolID: schoolID, now: now)
     }
 
-    /// The incident rules' findings not raised yet, for some students or all;
-    /// `adding` counts incidents not stored yet (the one being recorded), so
-    /// the reading can happen before the write transaction.
-    func incidentFindings(schoolID: UUID, studentIDs: [UUID]? = nil, adding: [UUID: [LocalDate]] = [:],
+    /// The incident rules' findings not raised yet, for some students or all
+    /// (a new incident's are read inside its write, so it counts itself).
+    func incidentFindings(schoolID: UUID, studentIDs: [UUID]? = nil,
                           today: LocalDate = .today()) async throws -> [(student: UUID, finding: RuleFinding)] {
         if let studentIDs, studentIDs.isEmpty { return [] }
         let thresholds = try await thresholds(schoolID: schoolID)
@@ -105,7 +104,7 @@ struct RuleEngine {
                 WHERE i.school_id = \(bind: schoolID) AND i.school_year = \(bind: year.name) AND i.status = 'complete' AND i.date <= \(bind: today.iso)
                 """
         }
-        var dates = adding
+        var dates: [UUID: [LocalDate]] = [:]
         for row in try await sql.raw(query).all() {
             guard let date = LocalDate(iso: try row.decode(column: "date", as: String.self)) else { continue }
             dates[try row.decode(column: "student_id", as: UUID.self), default: []].append(date)
