@@ -17,6 +17,10 @@ struct Samen: AsyncParsableCommand {
     /// like any other bad input: one line on stderr and exit code 2.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "serve" {
+            // Before any other task runs.
+            runConcurrencyOnEventLoops()
+        }
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

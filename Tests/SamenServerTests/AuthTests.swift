@@ -147,4 +147,27 @@ struct AuthTests {
             #expect(outside.headers.first(name: .location) == "/")
         }
     }
+
+    @Test("Session tokens are 43 URL-safe characters, all different; their stored hash is SHA-256 in hex")
+    func tokensAndHashes() {
+        let tokens = (0..<200).map { _ in Tokens.make() }
+        #expect(Set(tokens).count == 200)
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        #expect(tokens.allSatisfy { $0.count == 43 && $0.allSatisfy(alphabet.contains) })
+        // Every character position varies (no byte is left out of the token).
+        for position in 0..<42 { #expect(Set(tokens.map { Array($0)[position] }).count > 8) }
+        #expect(Tokens.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("A UUID read from a database row parses in either case and refuses anything else")
+    func uuidText() {
+        let id = UUID()
+        #expect(UUID(text: id.uuidString) == id)
+        #expect(UUID(text: id.uuidString.lowercased()) == id)
+        #expect(UUID(text: "") == nil)
+        #expect(UUID(text: String(id.uuidString.dropLast())) == nil)
+        #expect(UUID(text: String(id.uuidString.dropLast()) + "G") == nil)
+        #expect(UUID(text: id.uuidString.replacingOccurrences(of: "-", with: "0")) == nil)
+        #expect(UUID(text: "-" + String(id.uuidString.dropFirst())) == nil)
+    }
 }

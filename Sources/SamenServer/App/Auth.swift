@@ -25,16 +25,34 @@ enum Cookies {
 }
 
 enum Tokens {
-    /// 32 random bytes, URL-safe base64.
+    /// 32 random bytes, URL-safe base64 without padding (43 characters).
     static func make() -> String {
         var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var bytes = [UInt8](repeating: 0, count: 33)
+        for i in stride(from: 0, to: 32, by: 8) {
+            withUnsafeBytes(of: rng.next() as UInt64) { bytes.replaceSubrange(i..<i + 8, with: $0) }
+        }
+        // 33 bytes (the last always 0) are 44 digits of six bits; the last digit carries only that zero.
+        var out = [UInt8]()
+        out.reserveCapacity(44)
+        for i in stride(from: 0, to: 33, by: 3) {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            for shift in [18, 12, 6, 0] { out.append(alphabet[Int((n >> UInt32(shift)) & 63)]) }
+        }
+        return String(decoding: out.prefix(43), as: UTF8.self)
     }
 
+    /// SHA-256 of the token, as lowercase hex.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(token.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -73,25 +91,32 @@ struct SessionLoader: AsyncMiddleware {
     static func load(token: String, db: Database) async throws -> CurrentUser? {
         let sql = db as! any SQLDatabase
         // One query: the session, its account, and one row per school or group the account is linked to.
+        // The links are found through the session in each arm, so only the account's own are read
+        // (joining on the account after a UNION read every link of every account first: 0.2 ms).
+        let hash = Tokens.hash(token)
         let rows = try await sql.raw("""
             SELECT s.id AS session_id, a.id AS account_id, a.username, a.role, a.first_name, a.particle, a.last_name,
                    a.region_id, l.link_id, l.kind
             FROM sessions s
             JOIN accounts a ON a.id = s.account_id
-            LEFT JOIN (SELECT account_id, school_id AS link_id, 's' AS kind FROM account_schools
-                       UNION ALL SELECT account_id, group_id AS link_id, 'g' AS kind FROM group_staff) l ON l.account_id = a.id
-            WHERE s.token_hash = \(bind: Tokens.hash(token)) AND s.expires_at > \(bind: Date()) AND a.active = \(bind: true)
+            LEFT JOIN (SELECT x.account_id, x.school_id AS link_id, 's' AS kind FROM account_schools x
+                         JOIN sessions xs ON xs.account_id = x.account_id AND xs.token_hash = \(bind: hash)
+                       UNION ALL
+                       SELECT y.account_id, y.group_id AS link_id, 'g' AS kind FROM group_staff y
+                         JOIN sessions ys ON ys.account_id = y.account_id AND ys.token_hash = \(bind: hash)) l
+              ON l.account_id = a.id
+            WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: Date()) AND a.active = \(bind: true)
             """).all()
         guard let row = rows.first else { return nil }
-        let accountID = try row.decode(column: "account_id", as: UUID.self)
+        let accountID = try row.uuid("account_id")
         let role = Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .teacher
         var viewer = Viewer(accountID: accountID, role: role, regionID: try row.decode(column: "region_id", as: UUID?.self))
         for link in rows {
-            guard let id = try link.decode(column: "link_id", as: UUID?.self) else { continue }
+            guard let id = try link.optionalUUID("link_id") else { continue }
             if try link.decode(column: "kind", as: String.self) == "s" { viewer.schoolIDs.insert(id) }
             else if role == .teacher { viewer.groupIDs.insert(id) }
         }
-        return CurrentUser(sessionID: try row.decode(column: "session_id", as: UUID.self), accountID: accountID,
+        return CurrentUser(sessionID: try row.uuid("session_id"), accountID: accountID,
                            username: try row.decode(column: "username", as: String.self),
                            name: PersonName(first: try row.decode(column: "first_name", as: String.self),
                                             particle: try row.decode(column: "particle", as: String.self),

@@ -309,11 +309,11 @@ struct DirectoryService {
                                   particle: try row.decode(column: "particle", as: String.self),
                                   last: try row.decode(column: "last_name", as: String.self))
             return StudentRow(
-                id: try row.decode(column: "id", as: UUID.self), school_id: try row.decode(column: "school_id", as: UUID.self),
+                id: try row.uuid("id"), school_id: try row.uuid("school_id"),
                 number: try row.decode(column: "number", as: String.self),
                 first_name: name.first, particle: name.particle, last_name: name.last, display_name: name.display, listed_name: name.listed,
                 birth_date: try row.decode(column: "birth_date", as: String.self),
-                group_id: try row.decode(column: "group_id", as: UUID?.self), group: try row.decode(column: "group_name", as: String?.self),
+                group_id: try row.optionalUUID("group_id"), group: try row.decode(column: "group_name", as: String?.self),
                 school: try row.decode(column: "school_name", as: String.self))
         }
         return Page(items: items, total: count, page: page, per_page: perPage)
