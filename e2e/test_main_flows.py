@@ -191,3 +191,68 @@ def test_teacher_rates_the_group_in_a_screening_round(browser):
     assert browser.find_elements(By.CSS_SELECTOR, "figure.chart svg rect")
     overview = browser.find_element(By.ID, "overview").text
     assert "alleen internaliserend in de zorgband" in overview
+
+
+def logout(driver):
+    navigates(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click)
+
+
+def listed_students(driver):
+    driver.get(BASE + "/students")
+    return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "tbody tr td a")]
+
+
+def test_consent_opens_a_student_to_youth_care_and_withdrawal_closes_it(browser):
+    """The coordinator records a guardian's consent to share support with the youth-care
+    organisation; the youth-care worker then finds the student, with only that part; after
+    withdrawal the student is gone at once; the audit trail shows who looked."""
+    login(browser, "youthworker")
+    before = listed_students(browser)
+    assert 0 < len(before) < 10
+    logout(browser)
+
+    login(browser, "coordinator")
+    browser.get(BASE + "/students")
+    links = [(a.text, a.get_attribute("href")) for a in browser.find_elements(By.CSS_SELECTOR, "tbody tr td a")]
+    name, href = None, None
+    for text, link in links:
+        if text in before:
+            continue
+        browser.get(link)
+        if "geen geldige toestemming" in browser.find_element(By.ID, "consent-status").text:
+            name, href = text, link
+            break
+    assert name, "a student without consent"
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "#consent-status a").click)
+    Select(browser.find_element(By.ID, "organisation_id")).select_by_visible_text("Jeugdhulp Veenendrecht")
+    signals = browser.find_element(By.CSS_SELECTOR, "input[name='parts[]'][value='signals']")
+    if signals.is_selected():
+        signals.click()  # support only
+    Select(browser.find_element(By.ID, "guardian_id")).select_by_index(1)
+    navigates(browser, browser.find_element(By.ID, "record-consent").click)
+    assert "Geldig" in browser.find_element(By.ID, "consents").text
+    logout(browser)
+
+    login(browser, "youthworker")
+    assert name in listed_students(browser)
+    browser.get(href)
+    basis = browser.find_element(By.ID, "access-basis").text
+    assert "Ondersteuning" in basis and "Signalen" not in basis
+    assert "Ouders / verzorgers" not in browser.page_source
+    logout(browser)
+
+    login(browser, "coordinator")
+    browser.get(href.rstrip("/") + "/consent")
+    withdraw = browser.find_elements(By.CSS_SELECTOR, "#consents form.withdraw button")
+    assert len(withdraw) == 1
+    navigates(browser, withdraw[0].click)
+    assert "Ingetrokken" in browser.find_element(By.ID, "consents").text
+    navigates(browser, browser.find_element(By.ID, "audit-link").click)
+    trail = browser.find_element(By.ID, "audit").text
+    assert "Yasmina El Idrissi" in trail and "jeugdhulp met toestemming" in trail
+    logout(browser)
+
+    login(browser, "youthworker")
+    assert name not in listed_students(browser)
+    browser.get(href)
+    assert "bestaan niet, of je hebt er geen toegang toe" in browser.page_source

@@ -63,7 +63,7 @@ pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_test
 say "server tests on PostgreSQL"
 SAMEN_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_test?sslmode=disable" swift test --skip-build --filter SamenServerTests
 
-say "the samen command on PostgreSQL: migrate, demo, import, rules"
+say "the samen command on PostgreSQL: migrate, demo, import, rules, audit"
 pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_cli
 export_url="postgres://postgres@127.0.0.1:$PGPORT/samen_cli?sslmode=disable"
 BIN="$ROOT/.build/debug/samen"
@@ -75,6 +75,7 @@ DATABASE_URL="$export_url" "$BIN" import students "$WORK/one.csv" --school 10AA 
 # The demo raised its signals when it loaded: a second evaluation raises nothing new.
 DATABASE_URL="$export_url" "$BIN" rules run --school 10AA | tee "$WORK/rules.txt"
 grep -q "10AA OBS De Regenboog: 0 nieuwe signalen" "$WORK/rules.txt"
+DATABASE_URL="$export_url" "$BIN" audit verify | grep -q "de keten is heel"
 
 # --- browser tests --------------------------------------------------------------
 say "browser tests (headless Chromium) against samen serve --demo"
@@ -83,3 +84,5 @@ PORT=${SAMEN_TEST_PORT:-18080}
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 SAMEN_URL="http://127.0.0.1:$PORT" python3 -m pytest -q -p no:cacheprovider e2e
+# Every page the browser opened left an audit entry; the chain must still be whole.
+"$BIN" audit verify --data "$WORK/data"

@@ -34,6 +34,10 @@ public enum Resource: String, CaseIterable, Sendable {
     case instrument
     /// Screening rounds and their ratings and scores.
     case screening
+    /// Consent records of students (sharing with youth care, programmes, research).
+    case consent
+    /// The audit trail: who read or changed a student's file.
+    case audit
 }
 
 /// How far a person's view of students reaches.
@@ -44,8 +48,8 @@ public enum StudentScope: Sendable, Equatable {
     case ownSchools
     /// Students in the groups the person teaches or mentors.
     case ownGroups
-    /// Only students whose guardians consented to sharing, or on an assigned case.
-    /// Consent arrives with the collaboration issue; until then this is no one.
+    /// Only students of linked schools whose guardians (or who, from 16) consented to
+    /// sharing with the person's organisation, and only the parts consented (cases to come).
     case consentOrCase
     /// No student-level data at all.
     case none
@@ -68,7 +72,7 @@ public enum AccessPolicy {
     /// (403 when not). Scope (which records) is decided separately (404 outside it).
     public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
         switch (resource, role) {
-        case (.signal, .admin), (.enrolment, .admin), (.screening, .admin):
+        case (.signal, .admin), (.enrolment, .admin), (.screening, .admin), (.consent, .admin), (.audit, .admin):
             return action == .read
         case (_, .admin):
             return true
@@ -156,6 +160,18 @@ public enum AccessPolicy {
             return action == .read
         case (.screening, _):
             return false
+        case (.consent, .coordinator):
+            // Recorded and withdrawn, never deleted.
+            return action == .read || action == .create || action == .update
+        case (.consent, .leader), (.consent, .teacher), (.consent, .youthworker):
+            // Teachers and youth-care workers see the status only (checked in the view).
+            return action == .read
+        case (.consent, _):
+            return false
+        case (.audit, .coordinator), (.audit, .leader):
+            return action == .read
+        case (.audit, _):
+            return false
         }
     }
 
@@ -192,26 +208,44 @@ public struct Viewer: Sendable {
     public var regionID: UUID?
     public var schoolIDs: Set<UUID>
     public var groupIDs: Set<UUID>
+    /// For a youth-care worker: the students an active consent for sharing with
+    /// their organisation opens, with the parts it opens. Read at every request,
+    /// so a withdrawal takes effect at once.
+    public var consented: [UUID: StudentAccess]
 
-    public init(accountID: UUID, role: Role, regionID: UUID? = nil, schoolIDs: Set<UUID> = [], groupIDs: Set<UUID> = []) {
+    public init(accountID: UUID, role: Role, regionID: UUID? = nil, schoolIDs: Set<UUID> = [], groupIDs: Set<UUID> = [],
+                consented: [UUID: StudentAccess] = [:]) {
         self.accountID = accountID
         self.role = role
         self.regionID = regionID
         self.schoolIDs = schoolIDs
         self.groupIDs = groupIDs
+        self.consented = consented
+    }
+
+    /// The students whose `part` a youth-care worker may read.
+    public func consentedStudents(for part: ConsentPart) -> [UUID] {
+        consented.filter { $0.value.parts.contains(part) }.map(\.key).sorted { $0.uuidString < $1.uuidString }
+    }
+
+    /// The parts of a student's file the viewer may read, given the student is within scope:
+    /// everything for school staff, what consent opens for a youth-care worker.
+    public func parts(of studentID: UUID) -> Set<ConsentPart> {
+        AccessPolicy.studentScope(role) == .consentOrCase ? consented[studentID]?.parts ?? [] : Set(ConsentPart.allCases)
     }
 
     public func can(_ action: Action, _ resource: Resource) -> Bool {
         AccessPolicy.allows(role, action, resource)
     }
 
-    /// Whether a student in this school and group lies within the viewer's scope.
-    public func canSeeStudent(schoolID: UUID, groupID: UUID?) -> Bool {
+    /// Whether a student (in this school and group) lies within the viewer's scope.
+    public func canSeeStudent(id: UUID, schoolID: UUID, groupID: UUID?) -> Bool {
         switch AccessPolicy.studentScope(role) {
         case .all: true
         case .ownSchools: schoolIDs.contains(schoolID)
         case .ownGroups: groupID.map(groupIDs.contains) ?? false
-        case .consentOrCase, .none: false
+        case .consentOrCase: schoolIDs.contains(schoolID) && consented[id] != nil
+        case .none: false
         }
     }
 

@@ -217,13 +217,13 @@ struct AccessTests {
     @Test("Students: admin all, leader and coordinator own school, teacher own groups, others none")
     func studentScope() {
         func viewer(_ role: Role) -> Viewer { Viewer(accountID: UUID(), role: role, regionID: region, schoolIDs: [school], groupIDs: [group]) }
-        #expect(viewer(.admin).canSeeStudent(schoolID: otherSchool, groupID: nil))
-        #expect(viewer(.coordinator).canSeeStudent(schoolID: school, groupID: UUID()))
-        #expect(!viewer(.coordinator).canSeeStudent(schoolID: otherSchool, groupID: group))
-        #expect(viewer(.leader).canSeeStudent(schoolID: school, groupID: nil))
-        #expect(viewer(.teacher).canSeeStudent(schoolID: school, groupID: group))
-        #expect(!viewer(.teacher).canSeeStudent(schoolID: school, groupID: UUID()))
-        for role in [Role.region, .researcher, .youthworker] { #expect(!viewer(role).canSeeStudent(schoolID: school, groupID: group)) }
+        #expect(viewer(.admin).canSeeStudent(id: UUID(), schoolID: otherSchool, groupID: nil))
+        #expect(viewer(.coordinator).canSeeStudent(id: UUID(), schoolID: school, groupID: UUID()))
+        #expect(!viewer(.coordinator).canSeeStudent(id: UUID(), schoolID: otherSchool, groupID: group))
+        #expect(viewer(.leader).canSeeStudent(id: UUID(), schoolID: school, groupID: nil))
+        #expect(viewer(.teacher).canSeeStudent(id: UUID(), schoolID: school, groupID: group))
+        #expect(!viewer(.teacher).canSeeStudent(id: UUID(), schoolID: school, groupID: UUID()))
+        for role in [Role.region, .researcher, .youthworker] { #expect(!viewer(role).canSeeStudent(id: UUID(), schoolID: school, groupID: group)) }
     }
 
     @Test("Only the administrator and the care coordinator change records; region and researcher read no student")

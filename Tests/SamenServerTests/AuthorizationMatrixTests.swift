@@ -291,11 +291,28 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/screening/rounds/:round/chart.svg", path: "/api/v1/screening/rounds/{round}/chart.svg",
             inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
+        // Consent and the audit trail (no sharing consent here: the youth-care worker finds no student; see ConsentAccessTests)
+        Row(route: "GET /students/:student/consent", path: "/students/{student}/consent",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /students/:student/consent", path: "/students/{student}/consent", body: .form,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "GET /students/:student/audit", path: "/students/{student}/audit",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 303),
+        Row(route: "GET /api/v1/students/:student/consents", path: "/api/v1/students/{student}/consents",
+            inScope: "200 403 200 200 200 404 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/students/:student/consents", path: "/api/v1/students/{student}/consents", body: .json,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/students/:student/audit", path: "/api/v1/students/{student}/audit",
+            inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
         Row(route: "DELETE /api/v1/students/:student/guardians/:guardian", path: "/api/v1/students/{student}/guardians/{guardian}",
             inScope: "204 403 403 204 403 403 403", outOfScope: "204 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "POST /students/:student/consent/:consent/withdraw", path: "/students/{student}/consent/{consent}/withdraw", body: .form,
+            inScope: "403 403 403 303 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /api/v1/students/:student/consents/:consent/withdraw", path: "/api/v1/students/{student}/consents/{consent}/withdraw", body: .json,
+            inScope: "403 403 403 409 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
         Row(route: "POST /groups/:group/staff/:account/remove", path: "/groups/{group}/staff/{account}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
     ]
@@ -315,6 +332,7 @@ struct AuthorizationMatrixTests {
             .replacingOccurrences(of: "{workshop}", with: (inScope ? fixtures.workshop.home : fixtures.workshop.other).uuidString)
             .replacingOccurrences(of: "{round}", with: (inScope ? fixtures.round.home : fixtures.round.other).uuidString)
             .replacingOccurrences(of: "{instrument}", with: (inScope ? fixtures.instrument.home : fixtures.instrument.other).uuidString)
+            .replacingOccurrences(of: "{consent}", with: (inScope ? fixtures.consent.home : fixtures.consent.other).uuidString)
             .replacingOccurrences(of: "{label}", with: (inScope ? fixtures.label.home : fixtures.label.other).uuidString)
             .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)
     }

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import SamenCore
 @testable import SamenServer
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -31,8 +32,14 @@ struct DirectoryTests {
             #expect(second.total == school.total && second.items.count == school.total - 4)
             let beyond = try await coordinator.get("/api/v1/students?per_page=4&page=99").content.decode(StudentPageBody.self)
             #expect(beyond.total == school.total && beyond.items.isEmpty)
+            // A youth-care worker: only the students whose active consent shares with their organisation.
             let youthworker = try await Client.login(app, "youthworker")
-            #expect(try await youthworker.get("/api/v1/students").content.decode(StudentPageBody.self).total == 0)
+            let consented = try await (app.db as! any SQLDatabase).raw("""
+                SELECT COUNT(DISTINCT student_id) AS n FROM consents WHERE purpose = 'share' AND withdrawn_at IS NULL
+                AND given_on <= \(bind: LocalDate.today().iso) AND (expires_on IS NULL OR expires_on >= \(bind: LocalDate.today().iso))
+                """).first(decodingColumn: "n", as: Int.self)!
+            #expect(consented > 0)
+            #expect(try await youthworker.get("/api/v1/students").content.decode(StudentPageBody.self).total == consented)
         }
     }
 

@@ -43,7 +43,7 @@ enum Tokens {
         return String(decoding: out.prefix(43), as: UTF8.self)
     }
 
-    /// SHA-256 of the token, as lowercase hex.
+    /// SHA-256 of a text (a token, an audit entry), as lowercase hex.
     static func hash(_ token: String) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
@@ -77,8 +77,9 @@ extension Request {
 }
 
 /// Finds the session of a request (cookie for pages, `Authorization: Bearer`
-/// for the API) and loads the person and their scope. One query for the
-/// session and account, one each for schools and groups.
+/// for the API) and loads the person and their scope: one query for the
+/// session, account, schools and groups; for a youth-care worker one more
+/// for the consents in force (so a withdrawal holds from the next request).
 struct SessionLoader: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let token: String? = request.isAPI ? request.headers.bearerAuthorization?.token : request.cookies[Cookies.session]?.string
@@ -96,7 +97,7 @@ struct SessionLoader: AsyncMiddleware {
         let hash = Tokens.hash(token)
         let rows = try await sql.raw("""
             SELECT s.id AS session_id, a.id AS account_id, a.username, a.role, a.first_name, a.particle, a.last_name,
-                   a.region_id, l.link_id, l.kind
+                   a.region_id, a.organisation_id, l.link_id, l.kind
             FROM sessions s
             JOIN accounts a ON a.id = s.account_id
             LEFT JOIN (SELECT x.account_id, x.school_id AS link_id, 's' AS kind FROM account_schools x
@@ -115,6 +116,9 @@ struct SessionLoader: AsyncMiddleware {
             guard let id = try link.optionalUUID("link_id") else { continue }
             if try link.decode(column: "kind", as: String.self) == "s" { viewer.schoolIDs.insert(id) }
             else if role == .teacher { viewer.groupIDs.insert(id) }
+        }
+        if role == .youthworker, let organisation = try row.optionalUUID("organisation_id"), !viewer.schoolIDs.isEmpty {
+            viewer.consented = try await ConsentService.access(organisationID: organisation, schoolIDs: viewer.schoolIDs, on: sql)
         }
         return CurrentUser(sessionID: try row.uuid("session_id"), accountID: accountID,
                            username: try row.decode(column: "username", as: String.self),

@@ -70,7 +70,7 @@ enum Navigation {
         var items: [(String, SiteURL)] = [("nav_home", .home)]
         let viewer = user.viewer
         if AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_schools", .schools)) }
-        if AccessPolicy.studentScope(user.role) != .none && user.role != .youthworker { items.append(("nav_students", .students(query: nil, schoolID: nil))) }
+        if AccessPolicy.studentScope(user.role) != .none { items.append(("nav_students", .students(query: nil, schoolID: nil))) }
         if viewer.can(.read, .incident) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_incidents", .incidents)) }
         if viewer.can(.read, .signal) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_signals", .signals(tab: nil))) }
         if viewer.can(.read, .absence) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_absence", .absenceHome)) }
@@ -151,4 +151,9 @@ extension Application {
         get { storage[TemplateCatalogueKeysKey.self]! }
         set { storage[TemplateCatalogueKeysKey.self] = newValue }
     }
+}
+
+extension String {
+    /// nil for the empty string, for optional lines on a page.
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -77,6 +77,9 @@ enum SiteURL: Sendable {
     case instrumentNew(school: UUID?, from: UUID?)
     case instrumentEdit(UUID)
     case instrumentArchive(UUID)
+    case studentConsent(UUID)
+    case consentWithdraw(student: UUID, consent: UUID)
+    case studentAudit(UUID)
     case stylesheet
 
     var path: String {
@@ -162,6 +165,9 @@ enum SiteURL: Sendable {
             return "/screening/instruments/new" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
         case .instrumentEdit(let id): return "/screening/instruments/\(id)/edit"
         case .instrumentArchive(let id): return "/screening/instruments/\(id)/archive"
+        case .studentConsent(let id): return "/students/\(id)/consent"
+        case .consentWithdraw(let student, let consent): return "/students/\(student)/consent/\(consent)/withdraw"
+        case .studentAudit(let id): return "/students/\(id)/audit"
         case .stylesheet: return "/css/samen.css"
         }
     }

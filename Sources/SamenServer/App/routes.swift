@@ -28,4 +28,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: EnrolmentController())
     try app.register(collection: ScreeningController())
     try app.register(collection: HolidayController())
+    try app.register(collection: ConsentController())
 }

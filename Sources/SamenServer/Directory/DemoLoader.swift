@@ -23,6 +23,7 @@ public enum DemoLoader {
             if schools > 0 || accounts > 0 { return .skippedExistingData }
             try await store(demo, passwordHash: hash, on: db)
             try await storeActivity(DemoActivity.generate(for: demo, today: today, seed: seed), demo: demo, today: today, on: db)
+            try await storeConsents(demo, today: today, on: db)
             return .loaded(schools: demo.schools.count, students: demo.students.count, accounts: demo.people.count)
         }
     }
@@ -217,8 +218,10 @@ public enum DemoLoader {
                 let mentor = school.id == demo.schools[0].id ? teacher : demo.teaching.first { $0.groupID == group && $0.isMentor }?.personID
                 let fields = EnrolmentFields(goal: 0.8, start: days[0], review: days[0].adding(days: 56),
                                              expectations: ["Respectvol", "Verantwoordelijk", "Veilig"], periods: 6)
+                // At the demo school the first check-in/check-out student is the demo youth-care worker's, in a pair with the teacher.
+                let worker = school.id == demo.schools[0].id && n == 0 ? demo.people.first { $0.username == "youthworker" }?.id : nil
                 let id = try await service.create(studentID: student, schoolID: school.id, interventionID: intervention, fields,
-                                                  teacherID: mentor, youthworkerID: nil)
+                                                  teacherID: mentor, youthworkerID: worker)
                 guard let enrolment = try await service.list(for: Viewer(accountID: UUID(), role: .admin), studentID: student).first(where: { $0.id == id }) else { continue }
                 for (i, date) in days.enumerated() {
                     // The first student climbs from about 55% to 90%; the second stays around 60%.
@@ -231,6 +234,42 @@ public enum DemoLoader {
                 }
             }
         }
+    }
+
+    /// Consents at the demo school, so the youth-care worker sees some
+    /// students and not others: sharing for the pair's check-in/check-out
+    /// student (support and signals) and for the student measured daily
+    /// (every part); one consent withdrawn, one expired, and research
+    /// consents for a few more. Given by a guardian of each student.
+    static func storeConsents(_ demo: DemoRegion, today: LocalDate, on db: Database) async throws {
+        let sql = db as! any SQLDatabase
+        let school = demo.schools[0].id
+        guard let coordinator = demo.people.first(where: { $0.role == .coordinator && $0.schoolIDs.contains(school) })?.id else { return }
+        let enrolled = try await sql.raw("""
+            SELECT e.student_id FROM enrolments e WHERE e.school_id = \(bind: school)
+            ORDER BY CASE WHEN e.youthworker_id IS NULL THEN 1 ELSE 0 END, e.start_on, e.student_id
+            """).all().map { try $0.uuid("student_id") }
+        let withSignals = try await sql.raw("""
+            SELECT DISTINCT student_id FROM signals WHERE school_id = \(bind: school) ORDER BY student_id
+            """).all().map { try $0.uuid("student_id") }.filter { !enrolled.contains($0) }
+        let service = ConsentService(sql: sql)
+        func give(_ student: UUID, _ purpose: ConsentPurpose, parts: Set<ConsentPart> = [], daysAgo: Int, runs: Int? = nil) async throws -> UUID? {
+            guard let parent = try await StudentGuardian.query(on: db).filter(\.$student.$id == student).sort(\.$guardian.$id).first()?.$guardian.id else {
+                return nil
+            }
+            let given = today.adding(days: -daysAgo)
+            let terms = ConsentTerms(purpose: purpose, organisationID: purpose == .share ? demo.organisation.id : nil,
+                                     givenBy: .guardian, guardianID: parent, givenOn: given, expiresOn: runs.map { given.adding(days: $0) },
+                                     parts: parts, note: purpose == .share ? "Besproken in het ondersteuningsteam." : "")
+            return try await service.create(terms, studentID: student, by: coordinator, now: Date())
+        }
+        if enrolled.count > 0 { _ = try await give(enrolled[0], .share, parts: [.support, .signals], daysAgo: 40, runs: 365) }
+        if enrolled.count > 1 { _ = try await give(enrolled[1], .share, parts: Set(ConsentPart.allCases), daysAgo: 70) }
+        if withSignals.count > 0, let id = try await give(withSignals[0], .share, parts: [.support, .signals, .absence], daysAgo: 120) {
+            try await service.withdraw(id, by: coordinator, note: "Ouder trekt toestemming in na gesprek.", now: Date().addingTimeInterval(-9 * 86_400))
+        }
+        if withSignals.count > 1 { _ = try await give(withSignals[1], .share, parts: [.support], daysAgo: 420, runs: 380) }
+        for student in withSignals.dropFirst(2).prefix(4) { _ = try await give(student, .research, daysAgo: 200) }
     }
 
     /// A screening round with the example instrument at every school, rated

@@ -135,6 +135,15 @@ struct StudentPage: Encodable {
     var guardianErrors: [String: String]
     var relations: [Option]
     var support: StudentSupport?
+    /// Guardians and their contact details: school staff only.
+    var showsGuardians: Bool
+    /// Consent: the page with the records, and the status of sharing with youth care (for who may read consent).
+    var consentHref: String?
+    var consentStatus: String?
+    /// Verwijsindex-style: the organisations involved, not what they do.
+    var involved: String?
+    /// For a youth-care worker: why they see this student.
+    var accessBasis: String?
 }
 
 /// The signals-and-tiers part of a student's page.
@@ -150,6 +159,11 @@ struct StudentSupport: Encodable {
     var enrolForm: EnrolFormView?
     /// The latest screening: round, and per scale the score and band; nil when not screened or not for this reader.
     var screening: LinkedItem?
+    /// Incidents, recognitions and their figures: school staff only (incidents name other students).
+    var showsIncidents: Bool
+    /// Interventions: school staff, and youth-care workers whose consent includes support (their own pair's).
+    var showsInterventions: Bool
+    var noInterventions: String
 }
 
 /// The coordinator's form on a student's page: assign to a Tier II or III intervention.
@@ -519,6 +533,19 @@ struct DirectoryController: RouteCollection {
         return try await req.renderPage("directory/students", title: "students_title", page: page)
     }
 
+    /// "Share with X (until …)" for the sharing consents in force, or "none".
+    func consentStatus(req: Request, user: CurrentUser, studentID: UUID) async throws -> String? {
+        guard user.viewer.can(.read, .consent) else { return nil }
+        let language = req.language
+        let active = try await req.consents.list(studentID: studentID)
+            .filter { $0.state == ConsentState.active.rawValue && $0.purpose == ConsentPurpose.share.rawValue }
+        guard !active.isEmpty else { return Catalogue.text("student_consent_none", language) }
+        return active.map { c in
+            Catalogue.text("consent_purpose_share_with", language, [c.organisation ?? "—"])
+                + (c.expires_on.flatMap(LocalDate.init(iso:)).map { " (" + Catalogue.text("consent_until", language, [$0.display(language)]) + ")" } ?? "")
+        }.joined(separator: "; ")
+    }
+
     func studentID(_ req: Request) throws -> UUID {
         guard let id = req.parameters.get("student", as: UUID.self) else { throw SamenError.notFound }
         return id
@@ -555,7 +582,15 @@ struct DirectoryController: RouteCollection {
             relations: GuardianFields.relations.map {
                 Option(value: $0, label: Catalogue.text("relation_\($0)", language), selected: (guardianValues["relation"] ?? "guardian") == $0)
             },
-            support: try await support(req: req, user: user, student: student, enrolValues: enrolValues, enrolErrors: enrolErrors))
+            support: try await support(req: req, user: user, student: student, enrolValues: enrolValues, enrolErrors: enrolErrors),
+            showsGuardians: user.role != .youthworker,
+            consentHref: user.viewer.can(.read, .consent) ? SiteURL.studentConsent(student.id!).path : nil,
+            consentStatus: try await consentStatus(req: req, user: user, studentID: student.id!),
+            involved: user.role == .youthworker || !user.viewer.can(.read, .student) ? nil
+                : try await req.consents.involvedOrganisations(studentID: student.id!).joined(separator: ", ").nonEmpty,
+            accessBasis: user.role == .youthworker
+                ? Catalogue.text("student_access_basis", language, [user.viewer.parts(of: student.id!).sorted().map { Catalogue.text("consent_part_\($0.rawValue)", language) }.joined(separator: ", ")])
+                : nil)
         return try await req.renderPage("directory/student", title: "student_title", titleArguments: [student.name.display], page: page, status: status)
     }
 
@@ -564,12 +599,14 @@ struct DirectoryController: RouteCollection {
                  enrolErrors: [String: String] = [:]) async throws -> StudentSupport? {
         guard user.viewer.can(.read, .incident) else { return nil }
         let language = req.language
+        let parts = user.viewer.parts(of: student.id!)
+        let staff = user.role != .youthworker
         let today = LocalDate.today()
         let figures = try await StudentFigures.load(req: req, studentID: student.id!, schoolID: student.$school.id, year: .containing(today),
                                                     viewer: user.viewer, onlyComplete: false, limit: 10)
         var signalFilter = SignalService.Filter()
         signalFilter.studentID = student.id
-        let signals = user.viewer.can(.read, .signal) ? try await req.signals.list(for: user.viewer, filter: signalFilter, language: language) : []
+        let signals = user.viewer.can(.read, .signal) && parts.contains(.signals) ? try await req.signals.list(for: user.viewer, filter: signalFilter, language: language) : []
         let canRecord = user.viewer.can(.create, .incident) && (user.role == .admin || user.viewer.schoolIDs.contains(student.$school.id))
         let canEnrol = user.role == .coordinator
         var enrolments: [LinkedItem] = []
@@ -582,7 +619,7 @@ struct DirectoryController: RouteCollection {
         }
         let signalLines = SignalController()
         var screening: LinkedItem? = nil
-        if user.viewer.can(.read, .screening), let latest = try await req.screening.latest(studentID: student.id!),
+        if user.viewer.can(.read, .screening), parts.contains(.screening), let latest = try await req.screening.latest(studentID: student.id!),
            user.role != .teacher || latest.rating.rater_id == user.accountID {
             let d = latest.instrument
             screening = LinkedItem(label: latest.round.name, href: SiteURL.screeningRound(latest.round.id).path,
@@ -604,7 +641,8 @@ struct DirectoryController: RouteCollection {
             enrolments: enrolments,
             enrolAction: canEnrol ? SiteURL.studentEnrolments(student.id!).path : nil,
             enrolForm: canEnrol ? try await enrolForm(req: req, schoolID: student.$school.id, values: enrolValues, errors: enrolErrors) : nil,
-            screening: screening)
+            screening: screening, showsIncidents: staff, showsInterventions: parts.contains(.support),
+            noInterventions: Catalogue.text(staff ? "student_no_interventions" : "student_no_pair_interventions", language))
     }
 
     func enrolForm(req: Request, schoolID: UUID, values: [String: String], errors: [String: String]) async throws -> EnrolFormView {

@@ -260,7 +260,11 @@ struct DirectoryService {
             case .ownGroups:
                 guard !viewer.groupIDs.isEmpty else { return nil }
                 builder.where(SQLColumn("group_id", table: "s"), .in, SQLGroupExpression(viewer.groupIDs.map { SQLBind($0) }))
-            case .consentOrCase, .none:
+            case .consentOrCase:
+                guard !viewer.consented.isEmpty else { return nil }
+                builder.where(SQLColumn("id", table: "s"), .in, SQLGroupExpression(viewer.consented.keys.sorted { $0.uuidString < $1.uuidString }.map { SQLBind($0) }))
+                builder.where(SQLColumn("school_id", table: "s"), .in, SQLGroupExpression(viewer.schoolIDs.map { SQLBind($0) }))
+            case .none:
                 return nil
             }
             if let school = filter.schoolID { builder.where(SQLColumn("school_id", table: "s"), .equal, SQLBind(school)) }
@@ -322,7 +326,7 @@ struct DirectoryService {
     /// The student if within the viewer's scope; 404 otherwise (outside scope a record does not exist).
     func student(_ id: UUID, for viewer: Viewer) async throws -> Student {
         guard let student = try await Student.query(on: db).filter(\.$id == id).with(\.$school).with(\.$group).first(),
-              viewer.canSeeStudent(schoolID: student.$school.id, groupID: student.$group.id) else {
+              viewer.canSeeStudent(id: id, schoolID: student.$school.id, groupID: student.$group.id) else {
             throw SamenError.notFound
         }
         return student
@@ -335,7 +339,9 @@ struct DirectoryService {
     }
 
     func detail(_ student: Student, for viewer: Viewer) async throws -> StudentDetail {
-        let links = try await StudentGuardian.query(on: db).filter(\.$student.$id == student.id!).with(\.$guardian).all()
+        // A youth-care worker's consent opens parts of the support file, not the family's contact details.
+        let links = viewer.role == .youthworker ? []
+            : try await StudentGuardian.query(on: db).filter(\.$student.$id == student.id!).with(\.$guardian).all()
         return StudentDetail(
             student: row(student), enrolled_on: student.enrolledOn, left_on: student.leftOn,
             pseudonym: viewer.can(.update, .student) ? student.pseudonym : nil,
@@ -392,7 +398,10 @@ struct DirectoryService {
     func removeGuardian(_ guardianID: UUID, from student: Student) async throws {
         try await db.transaction { db in
             try await StudentGuardian.query(on: db).filter(\.$student.$id == student.id!).filter(\.$guardian.$id == guardianID).delete()
-            if try await StudentGuardian.query(on: db).filter(\.$guardian.$id == guardianID).count() == 0 {
+            // A guardian who gave a consent stays on record as its giver, without the link.
+            let sql = db as! any SQLDatabase
+            if try await StudentGuardian.query(on: db).filter(\.$guardian.$id == guardianID).count() == 0,
+               try await sql.raw("SELECT COUNT(*) AS n FROM consents WHERE guardian_id = \(bind: guardianID)").first(decodingColumn: "n", as: Int.self) == 0 {
                 try await Guardian.query(on: db).filter(\.$id == guardianID).delete()
             }
         }

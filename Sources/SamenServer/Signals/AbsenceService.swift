@@ -106,7 +106,11 @@ struct AbsenceService {
         case .ownGroups:
             guard !viewer.groupIDs.isEmpty else { return Page(items: [], total: 0, page: page, per_page: perPage) }
             condition = "s.group_id IN (\(binds: Array(viewer.groupIDs)))"
-        case .consentOrCase, .none:
+        case .consentOrCase:
+            let students = viewer.consentedStudents(for: .absence)
+            guard !students.isEmpty else { return Page(items: [], total: 0, page: page, per_page: perPage) }
+            condition = "a.student_id IN (\(binds: students))"
+        case .none:
             return Page(items: [], total: 0, page: page, per_page: perPage)
         }
         if let school = filter.schoolID { condition += " AND a.school_id = \(bind: school)" }

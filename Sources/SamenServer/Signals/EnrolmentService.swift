@@ -103,7 +103,12 @@ struct EnrolmentService {
             guard !viewer.schoolIDs.isEmpty else { return nil }
             return "e.school_id IN (\(binds: Array(viewer.schoolIDs)))"
         case .teacher: return "e.teacher_id = \(bind: viewer.accountID)"
-        case .youthworker, .region, .researcher: return nil // youth-care workers: with consent (issue 5)
+        case .youthworker:
+            // In their own pair, and only while consent opens the student's support to their organisation.
+            let students = viewer.consentedStudents(for: .support)
+            guard !students.isEmpty else { return nil }
+            return "e.youthworker_id = \(bind: viewer.accountID) AND e.student_id IN (\(binds: students))"
+        case .region, .researcher: return nil
         }
     }
 

@@ -733,7 +733,7 @@ struct ScreeningController: RouteCollection {
         let rows = try await Student.query(on: req.db).filter(\.$id ~~ ids).all()
         for (n, entry) in body.ratings.enumerated() {
             guard let s = rows.first(where: { $0.id == entry.student_id }), s.$school.id == round.school_id,
-                  user.viewer.canSeeStudent(schoolID: s.$school.id, groupID: s.$group.id) else {
+                  user.viewer.canSeeStudent(id: s.id!, schoolID: s.$school.id, groupID: s.$group.id) else {
                 throw SamenError.invalid("screening_unknown_student", field: "ratings[\(n)].student_id", [entry.student_id.uuidString])
             }
         }

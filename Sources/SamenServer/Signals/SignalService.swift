@@ -168,7 +168,11 @@ struct SignalService {
         case .ownGroups:
             guard !viewer.groupIDs.isEmpty else { return nil }
             return "st.group_id IN (\(binds: Array(viewer.groupIDs)))"
-        case .consentOrCase, .none: return nil
+        case .consentOrCase:
+            let students = viewer.consentedStudents(for: .signals)
+            guard !students.isEmpty else { return nil }
+            return "sg.student_id IN (\(binds: students))"
+        case .none: return nil
         }
     }
 

@@ -135,6 +135,8 @@ struct SignalFixtures {
     /// Open screening rounds and school-owned instruments.
     var round: (home: UUID, other: UUID)
     var instrument: (home: UUID, other: UUID)
+    /// Research consents (they open nothing to youth care) of the two students.
+    var consent: (home: UUID, other: UUID)
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -173,7 +175,15 @@ struct SignalFixtures {
                       try await screening.createRound(schoolID: world.other.id, instrumentID: M0022CreateScreening.exampleID, open, informant: .teacher, by: admin))
         let instruments = (try await screening.createInstrument(.example, regionID: world.demo.region.id, schoolID: world.home.id, by: coordinator),
                            try await screening.createInstrument(.example, regionID: world.demo.region.id, schoolID: world.other.id, by: admin))
+        // The demo's consents may include these students: the fixtures start without any.
+        let fixtureStudents = [world.student(in: world.teacherGroup).id, world.student(in: world.otherGroup).id]
+        try await (app.db as! any SQLDatabase).raw("DELETE FROM consents WHERE student_id IN (\(binds: fixtureStudents))").run()
+        let consents = ConsentService(sql: app.db as! any SQLDatabase)
+        let research = ConsentTerms(purpose: .research, givenBy: .guardian, givenOn: today)
+        let consent = (try await consents.create(research, studentID: world.student(in: world.teacherGroup).id, by: coordinator),
+                       try await consents.create(research, studentID: world.student(in: world.otherGroup).id, by: admin))
         return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
-                              intervention: interventions, workshop: workshops, enrolment: enrolled, round: rounds, instrument: instruments)
+                              intervention: interventions, workshop: workshops, enrolment: enrolled, round: rounds, instrument: instruments,
+                              consent: consent)
     }
 }

@@ -1,0 +1,146 @@
+import Foundation
+@testable import SamenCore
+import Testing
+
+@Suite("Consent and the audit chain")
+struct CollaborationTests {
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+    let guardian = UUID(), organisation = UUID()
+
+    func form(_ changes: [String: String] = [:]) -> [String: String] {
+        var form = ["purpose": "share", "organisation_id": organisation.uuidString, "given_by": "guardian", "guardian_id": guardian.uuidString,
+                    "given_on": "2026-11-20", "expires_on": "2027-11-19", "parts": "support,signals", "note": ""]
+        form.merge(changes) { _, new in new }
+        return form
+    }
+
+    func read(_ form: [String: String], birth: LocalDate? = LocalDate(year: 2014, month: 3, day: 1)) -> Validated<ConsentTerms> {
+        ConsentRules.read(form: form, birthDate: birth, guardians: [guardian], organisations: [organisation], today: today)
+    }
+
+    func problems(_ result: Validated<ConsentTerms>) -> [String: String] {
+        guard case .failure(let problems) = result else { return [:] }
+        return Dictionary(problems.map { ($0.field, $0.key) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    @Test("A guardian's consent to share two parts with an organisation is read with its dates")
+    func readsSharing() throws {
+        guard case .success(let terms) = read(form()) else { Issue.record("refused"); return }
+        #expect(terms.purpose == .share && terms.organisationID == organisation && terms.guardianID == guardian)
+        #expect(terms.parts == [.support, .signals])
+        #expect(terms.givenOn == LocalDate(year: 2026, month: 11, day: 20) && terms.expiresOn == LocalDate(year: 2027, month: 11, day: 19))
+    }
+
+    @Test("Each wrong field is named: purpose, guardian, organisation, parts, dates")
+    func namesEveryProblem() {
+        #expect(problems(read(form(["purpose": "gossip"])))["purpose"] == "consent_bad_purpose")
+        #expect(problems(read(form(["guardian_id": UUID().uuidString])))["guardian_id"] == "consent_bad_guardian")
+        #expect(problems(read(form(["organisation_id": ""])))["organisation_id"] == "consent_bad_organisation")
+        #expect(problems(read(form(["parts": ""])))["parts"] == "consent_no_parts")
+        #expect(problems(read(form(["parts": "support,diary"])))["parts"] == "consent_bad_part")
+        #expect(problems(read(form(["given_on": "2026-12-01"])))["given_on"] == "consent_given_future")
+        #expect(problems(read(form(["given_on": "yesterday"])))["given_on"] == "import_bad_date")
+        #expect(problems(read(form(["expires_on": "2026-11-01"])))["expires_on"] == "consent_expires_before_given")
+        #expect(problems(read(form(["expires_on": "2032-11-20"])))["expires_on"] == "consent_too_long")
+        #expect(problems(read(form(["given_by": "teacher"])))["given_by"] == "consent_bad_giver")
+        // Programme consent needs the programme's name; research needs neither organisation nor parts.
+        #expect(problems(read(form(["purpose": "programme", "programme": ""])))["programme"] == "import_required")
+        if case .failure = read(form(["purpose": "research", "organisation_id": "", "parts": ""])) { Issue.record("research refused") }
+    }
+
+    @Test("A student gives consent for themselves from 16, not before")
+    func ownConsentFrom16() {
+        let student = form(["given_by": "student", "guardian_id": ""])
+        #expect(problems(read(student, birth: LocalDate(year: 2010, month: 11, day: 21)))["given_by"] == "consent_student_too_young")
+        guard case .success(let terms) = read(student, birth: LocalDate(year: 2010, month: 11, day: 20)) else { Issue.record("16-year-old refused"); return }
+        #expect(terms.givenBy == .student && terms.guardianID == nil)
+        #expect(problems(read(student, birth: nil))["given_by"] == "consent_student_too_young")
+    }
+
+    @Test("Consent is active from its date through its expiry; withdrawal ends it at once")
+    func states() {
+        let terms = ConsentTerms(purpose: .share, givenBy: .guardian, givenOn: today, expiresOn: today.adding(days: 30))
+        #expect(terms.state(on: today.adding(days: -1), withdrawn: false) == .pending)
+        #expect(terms.state(on: today, withdrawn: false) == .active)
+        #expect(terms.state(on: today.adding(days: 30), withdrawn: false) == .active)
+        #expect(terms.state(on: today.adding(days: 31), withdrawn: false) == .expired)
+        #expect(terms.state(on: today, withdrawn: true) == .withdrawn)
+        #expect(ConsentTerms(purpose: .share, givenBy: .guardian, givenOn: today).state(on: today.adding(days: 4000), withdrawn: false) == .active)
+    }
+
+    @Test("A youth-care worker sees a student only with consent, and only the parts it opens; staff see every part")
+    func viewerParts() {
+        let school = UUID(), student = UUID(), other = UUID()
+        let worker = Viewer(accountID: UUID(), role: .youthworker, schoolIDs: [school],
+                            consented: [student: StudentAccess.merged([[.support], [.signals, .support]])])
+        #expect(worker.canSeeStudent(id: student, schoolID: school, groupID: nil))
+        #expect(!worker.canSeeStudent(id: other, schoolID: school, groupID: nil))
+        #expect(!worker.canSeeStudent(id: student, schoolID: UUID(), groupID: nil))
+        #expect(worker.parts(of: student) == [.support, .signals])
+        #expect(worker.parts(of: other).isEmpty)
+        #expect(worker.consentedStudents(for: .signals) == [student] && worker.consentedStudents(for: .absence).isEmpty)
+        #expect(Viewer(accountID: UUID(), role: .coordinator, schoolIDs: [school]).parts(of: other) == Set(ConsentPart.allCases))
+    }
+
+    @Test("Consent records: the coordinator records and withdraws; leader, teacher and youth-care worker read; the audit trail is for coordinator, leader and admin")
+    func consentAccess() {
+        #expect(AccessPolicy.allows(.coordinator, .create, .consent) && AccessPolicy.allows(.coordinator, .update, .consent))
+        for role in [Role.leader, .teacher, .youthworker, .admin] {
+            #expect(AccessPolicy.allows(role, .read, .consent) && !AccessPolicy.allows(role, .create, .consent))
+        }
+        for role in [Role.region, .researcher] { #expect(!AccessPolicy.allows(role, .read, .consent)) }
+        for role in [Role.coordinator, .leader, .admin] { #expect(AccessPolicy.allows(role, .read, .audit)) }
+        for role in [Role.teacher, .youthworker, .region, .researcher] { #expect(!AccessPolicy.allows(role, .read, .audit)) }
+        for role in Role.allCases { #expect(!AccessPolicy.allows(role, .update, .audit)) }
+    }
+
+    // A stand-in hash for the chain's rules (the server uses SHA-256).
+    func hash(_ text: String) -> String {
+        var h: UInt64 = 1469598103934665603
+        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 1099511628211 }
+        return String(h, radix: 16)
+    }
+
+    func chain(_ n: Int) -> [AuditEntry] {
+        let entries = (0..<n).map { i in
+            AuditEntry(seq: 0, atMillis: 1_795_000_000_000 + Int64(i), actorID: UUID(), actor: "Carla de Boer (coordinator)", role: "coordinator",
+                       action: "read", recordType: "GET /students/:student", recordID: UUID().uuidString, studentID: UUID(),
+                       purpose: "school_care", client: "127.0.0.1")
+        }
+        return AuditChain.link(entries, after: 0, previousHash: AuditChain.genesis, hash: hash)
+    }
+
+    @Test("Linked entries number 1, 2, 3 and each carries the hash of the one before; a whole chain verifies")
+    func chainLinks() {
+        let entries = chain(5)
+        #expect(entries.map(\.seq) == [1, 2, 3, 4, 5])
+        #expect(entries[0].previousHash == AuditChain.genesis)
+        #expect(zip(entries, entries.dropFirst()).allSatisfy { $1.previousHash == $0.hash })
+        #expect(AuditChain.verify(entries, headSeq: 5, hash: hash).isEmpty)
+        // A batch appended later continues the chain.
+        let more = AuditChain.link([entries[0]], after: 5, previousHash: entries[4].hash, hash: hash)
+        #expect(AuditChain.verify(entries + more, headSeq: 6, hash: hash).isEmpty)
+    }
+
+    @Test("A changed entry, a changed entry with its hash recomputed, a deleted entry and a cut tail are all found")
+    func tamperFound() {
+        let entries = chain(5)
+        var changed = entries
+        changed[2].actor = "someone else"
+        #expect(AuditChain.verify(changed, headSeq: 5, hash: hash) == [.changed(seq: 3)])
+        changed[2].hash = hash(changed[2].canonicalText)
+        #expect(AuditChain.verify(changed, headSeq: 5, hash: hash) == [.brokenLink(seq: 4)])
+        var deleted = entries
+        deleted.remove(at: 1)
+        #expect(AuditChain.verify(deleted, headSeq: 5, hash: hash) == [.missing(after: 1, before: 3)])
+        #expect(AuditChain.verify(Array(entries.prefix(3)), headSeq: 5, hash: hash) == [.truncated(last: 3, head: 5)])
+    }
+
+    @Test("A line break inside a field cannot make two different entries hash alike")
+    func canonicalEscapes() {
+        var a = chain(1)[0], b = a
+        a.actor = "x\ny"; a.role = "z"
+        b.actor = "x"; b.role = "y\nz"
+        #expect(a.canonicalText != b.canonicalText)
+    }
+}
