@@ -256,3 +256,36 @@ def test_consent_opens_a_student_to_youth_care_and_withdrawal_closes_it(browser)
     assert name not in listed_students(browser)
     browser.get(href)
     assert "bestaan niet, of je hebt er geen toegang toe" in browser.page_source
+
+
+def test_team_meeting_from_agenda_to_decision_and_action(browser):
+    """The coordinator plans the team's meeting: its agenda comes from the data; a signal on it
+    is decided from the meeting and the decision is listed there; an action gets an owner and a
+    date; the printable minutes carry both."""
+    login(browser, "coordinator")
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Team").click)
+    assert "Yasmina El Idrissi" in browser.find_element(By.ID, "members").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#open-actions li.overdue"), "the demo's overdue action stands out"
+    title = browser.find_element(By.ID, "title")
+    title.clear()
+    title.send_keys("Teamoverleg browsertest")
+    navigates(browser, browser.find_element(By.ID, "plan-meeting").click)
+    assert "Teamoverleg browsertest" in browser.find_element(By.TAG_NAME, "h1").text
+    agenda = browser.find_elements(By.CSS_SELECTOR, "#agenda li.agenda-signal")
+    assert agenda, "open signals on the agenda"
+    assert browser.find_elements(By.CSS_SELECTOR, "#agenda li.agenda-trend svg"), "a point-card chart inline"
+    navigates(browser, agenda[0].find_element(By.CSS_SELECTOR, "a.decide").click)
+    assert browser.find_element(By.ID, "back-to-meeting")
+    Select(browser.find_element(By.ID, "decision")).select_by_value("intensify")
+    Select(browser.find_element(By.ID, "tier_after")).select_by_value("2")
+    browser.find_element(By.ID, "note").send_keys("Besproken in het teamoverleg: Check-In/Check-Out")
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "#decision-form button[type=submit]").click)
+    assert "Teamoverleg browsertest" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "Besproken in het teamoverleg" in browser.find_element(By.ID, "decisions").text
+    browser.find_element(By.ID, "text").send_keys("Ouders uitnodigen voor een gesprek")
+    Select(browser.find_element(By.ID, "owner_id")).select_by_visible_text("Thijs van der Meer")
+    navigates(browser, browser.find_element(By.ID, "add-action").click)
+    assert "Ouders uitnodigen voor een gesprek" in browser.find_element(By.ID, "action-list").text
+    navigates(browser, browser.find_element(By.ID, "print-link").click)
+    printed = browser.find_element(By.TAG_NAME, "main").text
+    assert "Besproken in het teamoverleg" in printed and "Ouders uitnodigen" in printed

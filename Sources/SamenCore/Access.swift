@@ -38,6 +38,8 @@ public enum Resource: String, CaseIterable, Sendable {
     case consent
     /// The audit trail: who read or changed a student's file.
     case audit
+    /// The school's ISF team, its meetings, decisions in them and actions.
+    case team
 }
 
 /// How far a person's view of students reaches.
@@ -171,6 +173,15 @@ public enum AccessPolicy {
         case (.audit, .coordinator), (.audit, .leader):
             return action == .read
         case (.audit, _):
+            return false
+        case (.team, .coordinator):
+            return true
+        case (.team, .leader):
+            return action != .archive
+        case (.team, .teacher), (.team, .youthworker):
+            // Members read their own team and close their own actions (checked per record).
+            return action == .read || action == .update
+        case (.team, _):
             return false
         }
     }

@@ -11,13 +11,13 @@ struct Samen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samen",
         abstract: "Samen: school and youth care as one multi-tiered system of support.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self, Rules.self, Audit.self, BenchSchool.self, DashboardSQL.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self, Rules.self, Audit.self, BenchSchool.self, BenchServe.self, DashboardSQL.self])
 
     /// As ArgumentParser's, except that `samen analyze` answers a bad option
     /// like any other bad input: one line on stderr and exit code 2.
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "serve" {
+        if arguments.first == "serve" || arguments.first == "bench-serve" {
             // Before any other task runs.
             runConcurrencyOnEventLoops()
         }
@@ -111,10 +111,32 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Fill an empty database with the demo region first.") var demo = false
 
     func run() async throws {
+        try await serve(options.config, host: host, port: port, demo: demo)
+    }
+}
+
+/// `samen serve` for the benchmarks only (bench/audit.sh): the same server, and with
+/// `--without-audit` none of the audit trail, to measure what the trail costs a page.
+struct BenchServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-serve", abstract: "The web app for benchmarks.", shouldDisplay: false)
+
+    @OptionGroup var options: DataOptions
+    @Option var port = 8080
+    @Flag var withoutAudit = false
+
+    func run() async throws {
+        var config = options.config
+        config.audit = !withoutAudit
+        try await serve(config, host: "127.0.0.1", port: port, demo: false)
+    }
+}
+
+extension AsyncParsableCommand {
+    func serve(_ config: SamenConfig, host: String, port: Int, demo: Bool) async throws {
         bootstrapLogging()
         let app = try await Application.make(Environment(name: "production", arguments: ["samen", "serve", "--hostname", host, "--port", String(port)]))
         do {
-            try configure(app, options.config)
+            try configure(app, config)
             try await app.prepareDatabase()
             if demo { report(try await DemoLoader.load(into: app)) }
             say("cli_listening", [host, String(port), app.samenConfig.engineName])

@@ -144,3 +144,46 @@ struct CollaborationTests {
         #expect(a.canonicalText != b.canonicalText)
     }
 }
+
+@Suite("The ISF team and its meetings")
+struct TeamRulesTests {
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+
+    @Test("Agreements: texts of at most 300 characters, tiers I to III only")
+    func agreements() {
+        guard case .success(let a) = TeamAgreements.read(form: ["hours": " Dinsdag 14.30 ", "tiers": "2,3", "steering": "IB"]) else { Issue.record("refused"); return }
+        #expect(a.hours == "Dinsdag 14.30" && a.tiers == [.two, .three] && a.steering == "IB")
+        guard case .failure(let p) = TeamAgreements.read(form: ["tiers": "2,4", "hours": String(repeating: "x", count: 301)]) else { Issue.record("accepted"); return }
+        #expect(Set(p.map(\.field)) == ["tiers", "hours"])
+    }
+
+    @Test("A meeting needs a title and a date within a year")
+    func meetingFields() {
+        guard case .success(let m) = MeetingFields.read(form: ["title": "Team", "date": "2026-12-01"], today: today) else { Issue.record("refused"); return }
+        #expect(m.date == LocalDate(year: 2026, month: 12, day: 1))
+        guard case .failure(let p) = MeetingFields.read(form: ["title": "", "date": "2028-01-01"], today: today) else { Issue.record("accepted"); return }
+        #expect(Dictionary(p.map { ($0.field, $0.key) }, uniquingKeysWith: { a, _ in a }) == ["title": "import_required", "date": "meeting_date_far"])
+    }
+
+    @Test("An action has a text, an owner from the team and a due date not before the meeting; it is overdue once past it and open")
+    func actions() {
+        let owner = UUID()
+        let good = ["text": "Ouders bellen", "owner_id": owner.uuidString, "due_on": "2026-11-30"]
+        guard case .success(let a) = ActionFields.read(form: good, owners: [owner], meetingDate: today) else { Issue.record("refused"); return }
+        #expect(a.due == LocalDate(year: 2026, month: 11, day: 30))
+        guard case .failure(let p) = ActionFields.read(form: ["text": "", "owner_id": UUID().uuidString, "due_on": "2026-11-01"], owners: [owner], meetingDate: today)
+        else { Issue.record("accepted"); return }
+        #expect(Dictionary(p.map { ($0.field, $0.key) }, uniquingKeysWith: { a, _ in a })
+                == ["text": "import_required", "owner_id": "action_bad_owner", "due_on": "action_due_before_meeting"])
+        #expect(ActionFields.isOverdue(due: today.adding(days: -1), done: false, today: today))
+        #expect(!ActionFields.isOverdue(due: today, done: false, today: today))
+        #expect(!ActionFields.isOverdue(due: today.adding(days: -1), done: true, today: today))
+    }
+
+    @Test("A point card goes on the agenda after two weeks under the goal in a row")
+    func trend() {
+        #expect(AgendaRules.trendNeedsTeam([true, false, false]))
+        #expect(!AgendaRules.trendNeedsTeam([false, false, true]))
+        #expect(!AgendaRules.trendNeedsTeam([false]))
+    }
+}

@@ -304,6 +304,38 @@ struct AuthorizationMatrixTests {
             inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
         Row(route: "GET /api/v1/students/:student/audit", path: "/api/v1/students/{student}/audit",
             inScope: "200 403 200 200 403 403 403", outOfScope: "200 403 404 404 403 403 403", anonymous: 401),
+        // The ISF team and its meetings (the demo teacher and youth-care worker are members of the home school's team)
+        Row(route: "GET /schools/:school/team", path: "/schools/{school}/team",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /schools/:school/team/agreements", path: "/schools/{school}/team/agreements", body: .form,
+            inScope: "303 403 303 303 403 403 403", outOfScope: "303 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /schools/:school/team/members", path: "/schools/{school}/team/members", body: .form,
+            inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /schools/:school/meetings", path: "/schools/{school}/meetings", body: .form,
+            inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 403 403 403", anonymous: 303),
+        Row(route: "GET /meetings/:meeting", path: "/meetings/{meeting}",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /meetings/:meeting/print", path: "/meetings/{meeting}/print",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /meetings/:meeting/minutes", path: "/meetings/{meeting}/minutes", body: .form,
+            inScope: "303 403 303 303 403 403 403", outOfScope: "303 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /meetings/:meeting/actions", path: "/meetings/{meeting}/actions", body: .form,
+            inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "GET /api/v1/schools/:school/team", path: "/api/v1/schools/{school}/team",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "GET /api/v1/schools/:school/meetings", path: "/api/v1/schools/{school}/meetings",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/schools/:school/meetings", path: "/api/v1/schools/{school}/meetings", body: .json,
+            inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 403 403 403", anonymous: 401),
+        Row(route: "GET /api/v1/meetings/:meeting", path: "/api/v1/meetings/{meeting}",
+            inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
+        Row(route: "POST /api/v1/meetings/:meeting/actions", path: "/api/v1/meetings/{meeting}/actions", body: .json,
+            inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 401),
+        // An action is closed once: by the administrator first; after that 409 for those who may close it.
+        Row(route: "POST /meetings/:meeting/actions/:action/done", path: "/meetings/{meeting}/actions/{action}/done", body: .form,
+            inScope: "303 403 409 409 403 403 403", outOfScope: "303 403 404 404 404 404 403", anonymous: 303),
+        Row(route: "POST /api/v1/meetings/:meeting/actions/:action/done", path: "/api/v1/meetings/{meeting}/actions/{apiAction}/done", body: .json,
+            inScope: "200 403 409 409 403 403 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
         // Last: these remove links (a guardian, the demo teacher from group 7a), which earlier rows would notice.
         Row(route: "POST /students/:student/guardians/:guardian/remove", path: "/students/{student}/guardians/{guardian}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
@@ -313,6 +345,9 @@ struct AuthorizationMatrixTests {
             inScope: "403 403 403 303 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
         Row(route: "POST /api/v1/students/:student/consents/:consent/withdraw", path: "/api/v1/students/{student}/consents/{consent}/withdraw", body: .json,
             inScope: "403 403 403 409 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
+        // After the administrator takes the demo teacher out of the team, the team no longer exists for them (404).
+        Row(route: "POST /schools/:school/team/members/:account/remove", path: "/schools/{school}/team/members/{account}/remove", body: .form,
+            inScope: "303 403 303 303 404 403 403", outOfScope: "303 403 404 404 404 404 403", anonymous: 303),
         Row(route: "POST /groups/:group/staff/:account/remove", path: "/groups/{group}/staff/{account}/remove", body: .form,
             inScope: "303 403 403 303 403 403 403", outOfScope: "303 403 403 404 403 403 403", anonymous: 303),
     ]
@@ -321,20 +356,17 @@ struct AuthorizationMatrixTests {
         let school = inScope ? world.home.id : world.other.id
         let group = inScope ? world.teacherGroup.id : world.otherGroup.id
         let student = world.student(in: inScope ? world.teacherGroup : world.otherGroup).id
-        return path.replacingOccurrences(of: "{school}", with: school.uuidString)
-            .replacingOccurrences(of: "{group}", with: group.uuidString)
-            .replacingOccurrences(of: "{student}", with: student.uuidString)
-            .replacingOccurrences(of: "{account}", with: world.account.id.uuidString)
-            .replacingOccurrences(of: "{incident}", with: (inScope ? fixtures.incident.home : fixtures.incident.other).uuidString)
-            .replacingOccurrences(of: "{signal}", with: (inScope ? fixtures.signal.home : fixtures.signal.other).uuidString)
-            .replacingOccurrences(of: "{intervention}", with: (inScope ? fixtures.intervention.home : fixtures.intervention.other).uuidString)
-            .replacingOccurrences(of: "{enrolment}", with: (inScope ? fixtures.enrolment.home : fixtures.enrolment.other).uuidString)
-            .replacingOccurrences(of: "{workshop}", with: (inScope ? fixtures.workshop.home : fixtures.workshop.other).uuidString)
-            .replacingOccurrences(of: "{round}", with: (inScope ? fixtures.round.home : fixtures.round.other).uuidString)
-            .replacingOccurrences(of: "{instrument}", with: (inScope ? fixtures.instrument.home : fixtures.instrument.other).uuidString)
-            .replacingOccurrences(of: "{consent}", with: (inScope ? fixtures.consent.home : fixtures.consent.other).uuidString)
-            .replacingOccurrences(of: "{label}", with: (inScope ? fixtures.label.home : fixtures.label.other).uuidString)
-            .replacingOccurrences(of: "{guardian}", with: world.demo.links.first { $0.studentID == student }!.guardianID.uuidString)
+        func pick(_ pair: (home: UUID, other: UUID)) -> String { (inScope ? pair.home : pair.other).uuidString }
+        let values: [(String, String)] = [
+            ("{school}", school.uuidString), ("{group}", group.uuidString), ("{student}", student.uuidString),
+            ("{account}", world.account.id.uuidString), ("{incident}", pick(fixtures.incident)), ("{signal}", pick(fixtures.signal)),
+            ("{intervention}", pick(fixtures.intervention)), ("{enrolment}", pick(fixtures.enrolment)), ("{workshop}", pick(fixtures.workshop)),
+            ("{round}", pick(fixtures.round)), ("{instrument}", pick(fixtures.instrument)), ("{meeting}", pick(fixtures.meeting)),
+            ("{action}", pick(fixtures.action)), ("{apiAction}", pick(fixtures.apiAction)), ("{consent}", pick(fixtures.consent)),
+            ("{label}", pick(fixtures.label)),
+            ("{guardian}", world.demo.links.first { $0.studentID == student }!.guardianID.uuidString),
+        ]
+        return values.reduce(path) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 
     func send(_ row: Row, client: Client, world: TestWorld, fixtures: SignalFixtures, inScope: Bool) async throws -> UInt {

@@ -19,6 +19,9 @@ public struct SamenConfig: Sendable {
     public var sessionLifetime: TimeInterval
     /// API tokens last this long.
     public var tokenLifetime: TimeInterval
+    /// Whether reads and changes of student data are audited. Always on, except in
+    /// the hidden `samen bench-serve --without-audit` that measures what the trail costs.
+    public var audit = true
 
     public init(database: Database, bcryptCost: Int = 12, secureCookies: Bool = false,
                 sessionLifetime: TimeInterval = 12 * 3600, tokenLifetime: TimeInterval = 24 * 3600) {

@@ -78,6 +78,7 @@ enum SiteURL: Sendable {
     case instrumentEdit(UUID)
     case instrumentArchive(UUID)
     case studentConsent(UUID)
+    case team(UUID)
     case consentWithdraw(student: UUID, consent: UUID)
     case studentAudit(UUID)
     case stylesheet
@@ -166,6 +167,7 @@ enum SiteURL: Sendable {
         case .instrumentEdit(let id): return "/screening/instruments/\(id)/edit"
         case .instrumentArchive(let id): return "/screening/instruments/\(id)/archive"
         case .studentConsent(let id): return "/students/\(id)/consent"
+        case .team(let id): return "/schools/\(id)/team"
         case .consentWithdraw(let student, let consent): return "/students/\(student)/consent/\(consent)/withdraw"
         case .studentAudit(let id): return "/students/\(id)/audit"
         case .stylesheet: return "/css/samen.css"

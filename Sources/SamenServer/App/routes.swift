@@ -29,4 +29,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: ScreeningController())
     try app.register(collection: HolidayController())
     try app.register(collection: ConsentController())
+    try app.register(collection: MeetingController())
 }

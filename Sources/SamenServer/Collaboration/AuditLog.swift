@@ -122,7 +122,7 @@ extension Request {
 /// the student where known), why (the purpose that role's access rests on)
 /// and from where (the client's address).
 struct AuditMiddleware: AsyncMiddleware {
-    static let recordParameters = ["student", "incident", "signal", "enrolment", "group", "round", "consent"]
+    static let recordParameters = ["student", "incident", "signal", "enrolment", "group", "round", "consent", "meeting"]
     static let listRoots: Set<String> = ["students", "incidents", "signals", "absence", "enrolments", "thuiszitters", "consents", "audit"]
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {

@@ -24,6 +24,7 @@ public enum DemoLoader {
             try await store(demo, passwordHash: hash, on: db)
             try await storeActivity(DemoActivity.generate(for: demo, today: today, seed: seed), demo: demo, today: today, on: db)
             try await storeConsents(demo, today: today, on: db)
+            try await storeTeam(demo, today: today, on: db)
             return .loaded(schools: demo.schools.count, students: demo.students.count, accounts: demo.people.count)
         }
     }
@@ -270,6 +271,36 @@ public enum DemoLoader {
         }
         if withSignals.count > 1 { _ = try await give(withSignals[1], .share, parts: [.support], daysAgo: 420, runs: 380) }
         for student in withSignals.dropFirst(2).prefix(4) { _ = try await give(student, .research, daysAgo: 200) }
+    }
+
+    /// The ISF team of the demo school: the coordinator chairs, the leader reads the data,
+    /// the demo teacher and the youth-care worker are members; a meeting held two weeks ago
+    /// (minutes, a decision, an action done and one overdue) and one planned next week,
+    /// its agenda made from the data.
+    static func storeTeam(_ demo: DemoRegion, today: LocalDate, on db: Database) async throws {
+        let school = demo.schools[0].id
+        let teams = TeamService(db: db)
+        func person(_ username: String) -> UUID? { demo.people.first { $0.username == username }?.id }
+        guard let coordinator = person("coordinator"), let leader = person("leader"), let teacher = person("teacher"),
+              let worker = person("youthworker") else { return }
+        for (id, role) in [(coordinator, TeamRole.chair), (leader, .dataAnalyst), (teacher, .member), (worker, .youthCarePartner)] {
+            try await teams.addMember(accountID: id, role: role, schoolID: school)
+        }
+        try await teams.setAgreements(TeamAgreements(hours: "Elke tweede dinsdag, 14.30–16.00 uur (anderhalf uur, ook voor de jeugdhulppartner)",
+                                                     tiers: [.two, .three], steering: "De intern begeleider; de jeugdhulppartner bij casussen met jeugdhulp"),
+                                      schoolID: school)
+        let held = try await teams.plan(MeetingFields(date: today.adding(days: -14), title: "Ondersteuningsteam"), schoolID: school, by: coordinator, language: .nl)
+        try await teams.saveMinutes("Aanwezig: intern begeleider (voorzitter), directeur, leerkracht groep 7a, jeugdhulppartner.\n"
+                                    + "De signalen van groep 7a besproken; voor één leerling Check-In/Check-Out gestart, met de jeugdhulppartner als maatje van de leerkracht.",
+                                    meetingID: held)
+        _ = try await teams.addAction(ActionFields(text: "Ouders uitnodigen voor een gesprek over de aanpak", ownerID: teacher, due: today.adding(days: -4)),
+                                      meetingID: held, by: coordinator)
+        let done = try await teams.addAction(ActionFields(text: "Kaart en doelen met de leerling doornemen", ownerID: worker, due: today.adding(days: -7)),
+                                             meetingID: held, by: coordinator)
+        try await teams.markDone(actionID: done, meetingID: held, by: worker)
+        _ = try await teams.addAction(ActionFields(text: "Verzuimcijfers groep 5 en 6 voorbereiden", ownerID: leader, due: today.adding(days: 7)),
+                                      meetingID: held, by: coordinator)
+        _ = try await teams.plan(MeetingFields(date: today.adding(days: 7), title: "Ondersteuningsteam"), schoolID: school, by: coordinator, language: .nl)
     }
 
     /// A screening round with the example instrument at every school, rated

@@ -59,6 +59,9 @@ struct SignalPage: Encodable {
     var owners: [Option]
     var values: [String: String]
     var errors: [String: String]
+    /// When opened from a team meeting's agenda: the decision is noted as taken there, and the page leads back.
+    var meetingID: String?
+    var meetingHref: String?
 }
 
 /// The coordinator's worklist of signals and the page where the team records a decision.
@@ -169,6 +172,12 @@ struct SignalController: RouteCollection {
         let canDecide = user.viewer.can(.update, .signal) && signal.status != SignalStatus.closed.rawValue
         let staff = canDecide ? try await req.directory.groupStaffCandidates(schoolID: signal.school_id, excluding: []) : []
         var values = values
+        // Opened from a meeting's agenda (?meeting=…), or sent back with the form's errors.
+        var meeting: MeetingJSON? = nil
+        if let id = UUID(uuidString: values["meeting_id"] ?? "") ?? (try? req.query.get(UUID.self, at: "meeting")),
+           let found = try await req.teams.meeting(id), found.school_id == signal.school_id {
+            meeting = found
+        }
         if values.isEmpty {
             values = ["review_by": LocalDate.today().adding(days: 42).iso, "owner_id": staff.contains { $0.id == user.accountID } ? user.accountID.uuidString : ""]
         }
@@ -198,11 +207,14 @@ struct SignalController: RouteCollection {
                                              selected: values["tier_after"] == String($0.rawValue)) },
             owners: [Option(value: "", label: "—", selected: (values["owner_id"] ?? "").isEmpty)]
                 + staff.map { Option(value: $0.id!.uuidString, label: $0.name.display, selected: values["owner_id"] == $0.id!.uuidString) },
-            values: values, errors: errors)
+            values: values, errors: errors,
+            meetingID: meeting?.id.uuidString, meetingHref: meeting.map { "/meetings/\($0.id)" })
         return try await req.renderPage("signals/signal", title: "signal_title", titleArguments: [signal.student], page: page, status: status)
     }
 
-    struct DecisionForm: Content { var decision: String?; var tier_after: String?; var review_by: String?; var note: String?; var owner_id: String? }
+    struct DecisionForm: Content {
+        var decision: String?; var tier_after: String?; var review_by: String?; var note: String?; var owner_id: String?; var meeting_id: String?
+    }
 
     func decide(req: Request) async throws -> Response {
         let user = try req.require(.update, .signal)
@@ -210,7 +222,12 @@ struct SignalController: RouteCollection {
         guard signal.status != SignalStatus.closed.rawValue else { throw SamenError(status: .conflict, key: "signal_closed") }
         let form = try req.content.decode(DecisionForm.self)
         let values = ["decision": form.decision ?? "", "tier_after": form.tier_after ?? "", "review_by": form.review_by ?? "",
-                      "note": form.note ?? "", "owner_id": form.owner_id ?? ""]
+                      "note": form.note ?? "", "owner_id": form.owner_id ?? "", "meeting_id": form.meeting_id ?? ""]
+        // A meeting of the signal's school, or none.
+        var meetingID: UUID? = nil
+        if let id = UUID(uuidString: form.meeting_id ?? ""), let meeting = try await req.teams.meeting(id), meeting.school_id == signal.school_id {
+            meetingID = id
+        }
         let validated = DecisionFields.validate(kind: form.decision ?? "", tierAfter: form.tier_after ?? "", reviewBy: form.review_by ?? "",
                                                 note: form.note ?? "", currentTier: Tier(rawValue: signal.tier) ?? .one, today: .today())
         switch validated {
@@ -222,12 +239,12 @@ struct SignalController: RouteCollection {
                 return try await render(req: req, values: values, errors: ["owner_id": Catalogue.text("decision_bad_owner", req.language)], status: .badRequest)
             }
             do {
-                _ = try await req.signals.decide(signal, fields, ownerID: owner, by: user)
+                _ = try await req.signals.decide(signal, fields, ownerID: owner, by: user, meetingID: meetingID)
             } catch let error as SamenError where error.field != nil {
                 return try await render(req: req, values: values, errors: [error.field!: Catalogue.text(error.key, req.language, error.arguments)],
                                         status: .badRequest)
             }
-            return req.redirect(to: SiteURL.signal(signal.id).path)
+            return req.redirect(to: meetingID.map { "/meetings/\($0)#decisions" } ?? SiteURL.signal(signal.id).path)
         }
     }
 }

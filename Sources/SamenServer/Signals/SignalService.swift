@@ -280,7 +280,8 @@ struct SignalService {
     }
 
     /// Records the team's decision on a signal and moves the signal on.
-    func decide(_ signal: SignalJSON, _ fields: DecisionFields, ownerID: UUID?, by user: CurrentUser, now: Date = Date()) async throws -> UUID {
+    func decide(_ signal: SignalJSON, _ fields: DecisionFields, ownerID: UUID?, by user: CurrentUser, meetingID: UUID? = nil,
+                now: Date = Date()) async throws -> UUID {
         if let ownerID {
             let staff = try await sql.select().column("account_id").from("account_schools")
                 .where("account_id", .equal, SQLBind(ownerID)).where("school_id", .equal, SQLBind(signal.school_id)).first()
@@ -291,10 +292,11 @@ struct SignalService {
             let sql = db as! any SQLDatabase
             let before = try await SignalService(db: db).tier(studentID: signal.student_id)
             try await sql.insert(into: "decisions")
-                .columns("id", "signal_id", "student_id", "decision", "tier_before", "tier_after", "review_by", "note", "decided_by", "owner_id", "decided_at")
+                .columns("id", "signal_id", "student_id", "decision", "tier_before", "tier_after", "review_by", "note", "decided_by", "owner_id",
+                         "decided_at", "meeting_id")
                 .values(SQLBind(id), SQLBind(signal.id), SQLBind(signal.student_id), SQLBind(fields.kind.rawValue), SQLBind(before.rawValue),
                         SQLBind(fields.tierAfter.rawValue), SQLBind(fields.reviewBy?.iso), SQLBind(fields.note), SQLBind(user.accountID),
-                        SQLBind(ownerID), SQLBind(now))
+                        SQLBind(ownerID), SQLBind(now), SQLBind(meetingID))
                 .run()
             try await sql.update("signals").set("status", to: SQLBind(fields.kind.signalStatus.rawValue)).where("id", .equal, SQLBind(signal.id)).run()
             // Deciding to fade starts the fading path of the student's running Check-In/Check-Out.

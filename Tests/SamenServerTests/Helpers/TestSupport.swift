@@ -137,6 +137,10 @@ struct SignalFixtures {
     var instrument: (home: UUID, other: UUID)
     /// Research consents (they open nothing to youth care) of the two students.
     var consent: (home: UUID, other: UUID)
+    /// Team meetings, each with two open actions (one for the page's "done", one for the API's).
+    var meeting: (home: UUID, other: UUID)
+    var action: (home: UUID, other: UUID)
+    var apiAction: (home: UUID, other: UUID)
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -182,8 +186,16 @@ struct SignalFixtures {
         let research = ConsentTerms(purpose: .research, givenBy: .guardian, givenOn: today)
         let consent = (try await consents.create(research, studentID: world.student(in: world.teacherGroup).id, by: coordinator),
                        try await consents.create(research, studentID: world.student(in: world.otherGroup).id, by: admin))
+        let teams = TeamService(db: app.db)
+        let meeting = (try await teams.plan(MeetingFields(date: today, title: "Overleg"), schoolID: world.home.id, by: coordinator, language: .nl),
+                       try await teams.plan(MeetingFields(date: today, title: "Overleg"), schoolID: world.other.id, by: admin, language: .nl))
+        func act(_ meeting: UUID, _ owner: UUID) async throws -> UUID {
+            try await teams.addAction(ActionFields(text: "Bellen", ownerID: owner, due: today.adding(days: 7)), meetingID: meeting, by: owner)
+        }
         return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
                               intervention: interventions, workshop: workshops, enrolment: enrolled, round: rounds, instrument: instruments,
-                              consent: consent)
+                              consent: consent, meeting: meeting,
+                              action: (try await act(meeting.0, coordinator), try await act(meeting.1, admin)),
+                              apiAction: (try await act(meeting.0, coordinator), try await act(meeting.1, admin)))
     }
 }
