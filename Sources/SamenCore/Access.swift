@@ -40,6 +40,8 @@ public enum Resource: String, CaseIterable, Sendable {
     case audit
     /// The school's ISF team, its meetings, decisions in them and actions.
     case team
+    /// Cases and referrals with their steps and lead times.
+    case cases
 }
 
 /// How far a person's view of students reaches.
@@ -51,7 +53,8 @@ public enum StudentScope: Sendable, Equatable {
     /// Students in the groups the person teaches or mentors.
     case ownGroups
     /// Only students of linked schools whose guardians (or who, from 16) consented to
-    /// sharing with the person's organisation, and only the parts consented (cases to come).
+    /// sharing with the person's organisation, or on a case assigned to them on a legal
+    /// basis; only the parts consented or the basis opens.
     case consentOrCase
     /// No student-level data at all.
     case none
@@ -74,7 +77,7 @@ public enum AccessPolicy {
     /// (403 when not). Scope (which records) is decided separately (404 outside it).
     public static func allows(_ role: Role, _ action: Action, _ resource: Resource) -> Bool {
         switch (resource, role) {
-        case (.signal, .admin), (.enrolment, .admin), (.screening, .admin), (.consent, .admin), (.audit, .admin):
+        case (.signal, .admin), (.enrolment, .admin), (.screening, .admin), (.consent, .admin), (.audit, .admin), (.cases, .admin):
             return action == .read
         case (_, .admin):
             return true
@@ -182,6 +185,15 @@ public enum AccessPolicy {
             // Members read their own team and close their own actions (checked per record).
             return action == .read || action == .update
         case (.team, _):
+            return false
+        case (.cases, .coordinator):
+            return true
+        case (.cases, .leader), (.cases, .teacher):
+            return action == .read
+        case (.cases, .youthworker):
+            // Cases they are assigned to (checked per record): read and record steps.
+            return action == .read || action == .update
+        case (.cases, _):
             return false
         }
     }

@@ -187,3 +187,60 @@ struct TeamRulesTests {
         #expect(!AgendaRules.trendNeedsTeam([false]))
     }
 }
+
+@Suite("Cases and lead times")
+struct CaseRulesTests {
+    let today = LocalDate(year: 2026, month: 11, day: 23)!
+    func d(_ offset: Int) -> LocalDate { today.adding(days: offset) }
+
+    @Test("Each case type has its steps, from the signal to closed; the next step is the first not taken")
+    func steps() {
+        #expect(CaseType.thuiszitter.steps == [.signal, .firstContact, .plan, .backAtSchool, .closed])
+        #expect(CaseType.schoolPlace.steps == [.signal, .firstContact, .assessment, .placement, .closed])
+        for type in CaseType.allCases { #expect(type.steps.first == .signal && type.steps.last == .closed) }
+        #expect(CaseRules.next(.referral, taken: [.signal]) == .firstContact)
+        #expect(CaseRules.next(.referral, taken: CaseType.referral.steps) == nil)
+    }
+
+    @Test("A step must be the next one, not in the future and not before the one before")
+    func checks() {
+        let taken = [CaseStepDate(step: .signal, date: d(-10))]
+        #expect(CaseRules.check(.support, step: .firstContact, date: d(-8), taken: taken, today: today).isEmpty)
+        #expect(CaseRules.check(.support, step: .evaluation, date: d(-8), taken: taken, today: today).map(\.key) == ["case_step_out_of_order"])
+        #expect(CaseRules.check(.support, step: .firstContact, date: d(1), taken: taken, today: today).map(\.key) == ["case_step_future"])
+        #expect(CaseRules.check(.support, step: .firstContact, date: d(-11), taken: taken, today: today).map(\.key) == ["case_step_before_previous"])
+    }
+
+    @Test("The legal basis decides what an assigned worker sees without consent; compulsory education only for thuiszitters")
+    func bases() {
+        #expect(CaseBasis.consent.parts.isEmpty)
+        #expect(CaseBasis.childProtection.parts == Set(ConsentPart.allCases))
+        #expect(CaseBasis.compulsoryEducation.parts == [.absence, .support])
+        let lead = UUID()
+        let form = ["type": "support", "lead_id": lead.uuidString, "basis": "compulsory_education", "opened_on": today.iso]
+        guard case .failure(let p) = CaseFields.read(form: form, leads: [lead], workers: [], organisations: [], today: today) else { Issue.record("accepted"); return }
+        #expect(p.map(\.key) == ["case_basis_thuiszitter_only"])
+        var thuiszitter = form
+        thuiszitter["type"] = "thuiszitter"
+        guard case .success(let fields) = CaseFields.read(form: thuiszitter, leads: [lead], workers: [], organisations: [], today: today) else { Issue.record("refused"); return }
+        #expect(fields.basis == .compulsoryEducation && fields.workerID == nil)
+        guard case .failure(let q) = CaseFields.read(form: ["type": "x", "lead_id": UUID().uuidString, "worker_id": UUID().uuidString, "basis": "", "opened_on": d(2).iso],
+                                                    leads: [lead], workers: [], organisations: [], today: today) else { Issue.record("accepted"); return }
+        #expect(Set(q.map(\.field)) == ["type", "lead_id", "worker_id", "basis", "opened_on"])
+    }
+
+    @Test("Lead times: days between steps, the median per step and month it was reached in")
+    func leadTimes() {
+        let a = [CaseStepDate(step: .signal, date: LocalDate(year: 2026, month: 9, day: 28)!), CaseStepDate(step: .firstContact, date: LocalDate(year: 2026, month: 10, day: 2)!),
+                 CaseStepDate(step: .interventionStart, date: LocalDate(year: 2026, month: 10, day: 12)!)]
+        let b = [CaseStepDate(step: .signal, date: LocalDate(year: 2026, month: 10, day: 1)!), CaseStepDate(step: .firstContact, date: LocalDate(year: 2026, month: 10, day: 11)!)]
+        let c = [CaseStepDate(step: .signal, date: LocalDate(year: 2026, month: 10, day: 1)!), CaseStepDate(step: .firstContact, date: LocalDate(year: 2026, month: 10, day: 8)!)]
+        #expect(CaseRules.leadTimes(a).map(\.days) == [4, 10])
+        let medians = CaseRules.medianLeadTimes([a, b, c])
+        #expect(medians["2026-10"]?[.firstContact]?.median == 7 && medians["2026-10"]?[.firstContact]?.n == 3)
+        #expect(medians["2026-10"]?[.interventionStart]?.median == 10)
+        let two = CaseRules.medianLeadTimes([a, b])
+        #expect(two["2026-10"]?[.firstContact]?.median == 7)  // (4 + 10) / 2
+        #expect(medians["2026-09"] == nil)
+    }
+}

@@ -22,7 +22,7 @@ struct ConsentAccessTests {
     func setUp(_ app: Application, _ world: TestWorld) async throws -> Case {
         let sql = app.db as! any SQLDatabase
         let student = world.student(in: world.homeOtherGroup).id
-        try await sql.raw("DELETE FROM consents WHERE student_id = \(bind: student)").run()
+        try await clearSharing(app, student: student)
         _ = try await RuleEngine(db: app.db).raise([(student, RuleFinding(rule: .incidentsRed, date: .today(), figures: ["6"]))],
                                                    schoolID: world.home.id, now: Date())
         let signal = try await sql.raw("SELECT id FROM signals WHERE student_id = \(bind: student) ORDER BY raised_at DESC")

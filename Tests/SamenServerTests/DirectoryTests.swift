@@ -32,11 +32,14 @@ struct DirectoryTests {
             #expect(second.total == school.total && second.items.count == school.total - 4)
             let beyond = try await coordinator.get("/api/v1/students?per_page=4&page=99").content.decode(StudentPageBody.self)
             #expect(beyond.total == school.total && beyond.items.isEmpty)
-            // A youth-care worker: only the students whose active consent shares with their organisation.
+            // A youth-care worker: only the students whose active consent shares with their organisation,
+            // and those of open cases assigned to them on a legal basis.
             let youthworker = try await Client.login(app, "youthworker")
+            let worker = world.demo.people.first { $0.username == "youthworker" }!.id
             let consented = try await (app.db as! any SQLDatabase).raw("""
-                SELECT COUNT(DISTINCT student_id) AS n FROM consents WHERE purpose = 'share' AND withdrawn_at IS NULL
+                SELECT COUNT(*) AS n FROM (SELECT student_id FROM consents WHERE purpose = 'share' AND withdrawn_at IS NULL
                 AND given_on <= \(bind: LocalDate.today().iso) AND (expires_on IS NULL OR expires_on >= \(bind: LocalDate.today().iso))
+                UNION SELECT student_id FROM cases WHERE worker_id = \(bind: worker) AND closed_on IS NULL AND basis <> 'consent') x
                 """).first(decodingColumn: "n", as: Int.self)!
             #expect(consented > 0)
             #expect(try await youthworker.get("/api/v1/students").content.decode(StudentPageBody.self).total == consented)

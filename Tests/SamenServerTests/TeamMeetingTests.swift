@@ -13,7 +13,7 @@ struct TeamMeetingTests {
     func openSignal(_ app: Application, _ world: TestWorld) async throws -> (student: UUID, signal: UUID) {
         let student = world.student(in: world.homeOtherGroup).id
         let sql = app.db as! any SQLDatabase
-        try await sql.raw("DELETE FROM consents WHERE student_id = \(bind: student)").run()
+        try await clearSharing(app, student: student)
         _ = try await RuleEngine(db: app.db).raise([(student, RuleFinding(rule: .incidentsRed, date: .today(), figures: ["6"]))],
                                                    schoolID: world.home.id, now: Date())
         let signal = try await sql.raw("SELECT id FROM signals WHERE student_id = \(bind: student) AND rule = 'incidents_red'")

@@ -78,8 +78,9 @@ extension Request {
 
 /// Finds the session of a request (cookie for pages, `Authorization: Bearer`
 /// for the API) and loads the person and their scope: one query for the
-/// session, account, schools and groups; for a youth-care worker one more
-/// for the consents in force (so a withdrawal holds from the next request).
+/// session, account, schools and groups; for a youth-care worker two more,
+/// for the consents in force and the open cases assigned to them on a legal
+/// basis (so a withdrawal or a closed case holds from the next request).
 struct SessionLoader: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let token: String? = request.isAPI ? request.headers.bearerAuthorization?.token : request.cookies[Cookies.session]?.string
@@ -117,8 +118,9 @@ struct SessionLoader: AsyncMiddleware {
             if try link.decode(column: "kind", as: String.self) == "s" { viewer.schoolIDs.insert(id) }
             else if role == .teacher { viewer.groupIDs.insert(id) }
         }
-        if role == .youthworker, let organisation = try row.optionalUUID("organisation_id"), !viewer.schoolIDs.isEmpty {
-            viewer.consented = try await ConsentService.access(organisationID: organisation, schoolIDs: viewer.schoolIDs, on: sql)
+        if role == .youthworker, !viewer.schoolIDs.isEmpty {
+            viewer.consented = try await ConsentService.access(workerID: accountID, organisationID: try row.optionalUUID("organisation_id"),
+                                                               schoolIDs: viewer.schoolIDs, on: sql)
         }
         return CurrentUser(sessionID: try row.uuid("session_id"), accountID: accountID,
                            username: try row.decode(column: "username", as: String.self),

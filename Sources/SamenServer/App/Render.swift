@@ -81,7 +81,10 @@ enum Navigation {
         if viewer.can(.read, .intervention) {
             if AccessPolicy.schoolScope(user.role) == .ownSchools, let school = viewer.schoolIDs.min(by: { $0.uuidString < $1.uuidString }) {
                 items.append(("nav_pyramid", .pyramid(school)))
-                if [Role.leader, .coordinator].contains(user.role) { items.append(("nav_team", .team(school))) }
+                if [Role.leader, .coordinator].contains(user.role) {
+                    items.append(("nav_team", .team(school)))
+                    items.append(("nav_cases", .cases(school)))
+                }
             } else if AccessPolicy.schoolScope(user.role) != .none && AccessPolicy.schoolScope(user.role) != .ownSchools {
                 items.append(("nav_pyramid", .pyramids))
             }

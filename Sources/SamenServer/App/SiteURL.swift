@@ -79,6 +79,8 @@ enum SiteURL: Sendable {
     case instrumentArchive(UUID)
     case studentConsent(UUID)
     case team(UUID)
+    case cases(UUID)
+    case studentCases(UUID)
     case consentWithdraw(student: UUID, consent: UUID)
     case studentAudit(UUID)
     case stylesheet
@@ -168,6 +170,8 @@ enum SiteURL: Sendable {
         case .instrumentArchive(let id): return "/screening/instruments/\(id)/archive"
         case .studentConsent(let id): return "/students/\(id)/consent"
         case .team(let id): return "/schools/\(id)/team"
+        case .cases(let id): return "/schools/\(id)/cases"
+        case .studentCases(let id): return "/students/\(id)/cases"
         case .consentWithdraw(let student, let consent): return "/students/\(student)/consent/\(consent)/withdraw"
         case .studentAudit(let id): return "/students/\(id)/audit"
         case .stylesheet: return "/css/samen.css"

@@ -30,4 +30,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: HolidayController())
     try app.register(collection: ConsentController())
     try app.register(collection: MeetingController())
+    try app.register(collection: CaseController())
 }

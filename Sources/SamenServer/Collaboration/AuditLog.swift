@@ -92,6 +92,7 @@ actor AuditLog {
                OR record_id IN (SELECT LOWER(CAST(incident_id AS TEXT)) FROM incident_students WHERE student_id = \(bind: studentID))
                OR record_id IN (SELECT LOWER(CAST(id AS TEXT)) FROM signals WHERE student_id = \(bind: studentID))
                OR record_id IN (SELECT LOWER(CAST(id AS TEXT)) FROM enrolments WHERE student_id = \(bind: studentID))
+               OR record_id IN (SELECT LOWER(CAST(id AS TEXT)) FROM cases WHERE student_id = \(bind: studentID))
                OR record_id = \(bind: id)
             ORDER BY seq DESC LIMIT \(literal: limit)
             """).all().map(entry)
@@ -122,8 +123,8 @@ extension Request {
 /// the student where known), why (the purpose that role's access rests on)
 /// and from where (the client's address).
 struct AuditMiddleware: AsyncMiddleware {
-    static let recordParameters = ["student", "incident", "signal", "enrolment", "group", "round", "consent", "meeting"]
-    static let listRoots: Set<String> = ["students", "incidents", "signals", "absence", "enrolments", "thuiszitters", "consents", "audit"]
+    static let recordParameters = ["student", "incident", "signal", "enrolment", "group", "round", "consent", "meeting", "case"]
+    static let listRoots: Set<String> = ["students", "incidents", "signals", "absence", "enrolments", "thuiszitters", "consents", "audit", "cases"]
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
@@ -153,8 +154,8 @@ struct AuditMiddleware: AsyncMiddleware {
         let constants = route.path.compactMap { component -> String? in
             if case .constant(let value) = component { return value } else { return nil }
         }
-        let root = constants.first == "api" ? constants.dropFirst(2).first : constants.first
-        if let root, listRoots.contains(root) || (constants.contains("absence") || constants.contains("thuiszitters")) {
+        // Lists of student-level data (/students, /incidents, /schools/:school/cases, /absence/…).
+        if constants.contains(where: listRoots.contains) {
             return (pattern, request.url.path)
         }
         return nil

@@ -28,16 +28,27 @@ struct ConsentJSON: Content, Sendable {
 struct ConsentService {
     let sql: any SQLDatabase
 
-    /// The students an organisation's worker may open in the given schools, with the parts:
-    /// active sharing consents (given on or before today, not expired, not withdrawn).
-    static func access(organisationID: UUID, schoolIDs: Set<UUID>, today: LocalDate = .today(), on sql: any SQLDatabase) async throws -> [UUID: StudentAccess] {
+    /// The students a youth-care worker may open in the given schools, with the parts: active
+    /// sharing consents for their organisation (given on or before today, not expired, not
+    /// withdrawn), and open cases assigned to them on a legal basis that opens parts by itself.
+    static func access(workerID: UUID, organisationID: UUID?, schoolIDs: Set<UUID>, today: LocalDate = .today(),
+                       on sql: any SQLDatabase) async throws -> [UUID: StudentAccess] {
+        var parts: [UUID: [Set<ConsentPart>]] = [:]
+        let cases = try await sql.raw("""
+            SELECT c.student_id, c.basis FROM cases c
+            WHERE c.worker_id = \(bind: workerID) AND c.closed_on IS NULL AND c.school_id IN (\(binds: Array(schoolIDs)))
+            """).all()
+        for row in cases {
+            let opened = CaseBasis(rawValue: try row.decode(column: "basis", as: String.self))?.parts ?? []
+            if !opened.isEmpty { parts[try row.uuid("student_id"), default: []].append(opened) }
+        }
+        guard let organisationID else { return parts.mapValues(StudentAccess.merged) }
         let rows = try await sql.raw("""
             SELECT c.student_id, c.parts FROM consents c JOIN students s ON s.id = c.student_id
             WHERE c.organisation_id = \(bind: organisationID) AND c.purpose = 'share' AND c.withdrawn_at IS NULL
               AND c.given_on <= \(bind: today.iso) AND (c.expires_on IS NULL OR c.expires_on >= \(bind: today.iso))
               AND s.school_id IN (\(binds: Array(schoolIDs)))
             """).all()
-        var parts: [UUID: [Set<ConsentPart>]] = [:]
         for row in rows {
             parts[try row.uuid("student_id"), default: []].append(Self.parts(try row.decode(column: "parts", as: String.self)))
         }

@@ -25,6 +25,7 @@ public enum DemoLoader {
             try await storeActivity(DemoActivity.generate(for: demo, today: today, seed: seed), demo: demo, today: today, on: db)
             try await storeConsents(demo, today: today, on: db)
             try await storeTeam(demo, today: today, on: db)
+            try await storeCases(demo, today: today, on: db)
             return .loaded(schools: demo.schools.count, students: demo.students.count, accounts: demo.people.count)
         }
     }
@@ -301,6 +302,48 @@ public enum DemoLoader {
         _ = try await teams.addAction(ActionFields(text: "Verzuimcijfers groep 5 en 6 voorbereiden", ownerID: leader, due: today.adding(days: 7)),
                                       meetingID: held, by: coordinator)
         _ = try await teams.plan(MeetingFields(date: today.adding(days: 7), title: "Ondersteuningsteam"), schoolID: school, by: coordinator, language: .nl)
+    }
+
+    /// Cases at the demo school: a thuiszitter on the way back, with the youth-care worker assigned
+    /// under the Compulsory Education Act; a referral for the pair's student on consent; a search
+    /// for a fitting school place; and closed support cases over the past months, so the lead
+    /// times per month have figures.
+    static func storeCases(_ demo: DemoRegion, today: LocalDate, on db: Database) async throws {
+        let sql = db as! any SQLDatabase
+        let school = demo.schools[0].id
+        func person(_ username: String) -> UUID? { demo.people.first { $0.username == username }?.id }
+        guard let coordinator = person("coordinator"), let worker = person("youthworker") else { return }
+        let cases = CaseService(db: db)
+        func open(_ student: UUID, _ type: CaseType, lead: UUID, worker: UUID? = nil, basis: CaseBasis = .consent, steps: [Int], note: String = "") async throws {
+            let opened = today.adding(days: -steps[0])
+            let id = try await cases.open(CaseFields(type: type, leadID: lead, organisationID: worker == nil ? nil : demo.organisation.id, workerID: worker,
+                                                     basis: basis, openedOn: opened, note: note),
+                                          studentID: student, schoolID: school, signalID: nil, by: coordinator)
+            for (n, daysAgo) in steps.dropFirst().enumerated() {
+                let c = try await cases.find(id, for: Viewer(accountID: coordinator, role: .admin))
+                try await cases.record(type.steps[n + 1], on: today.adding(days: -daysAgo), note: "", case: c, by: coordinator, today: today)
+            }
+        }
+        let thuiszitters = try await sql.raw("""
+            SELECT DISTINCT student_id FROM signals WHERE school_id = \(bind: school) AND rule = 'thuiszitter' ORDER BY student_id
+            """).all().map { try $0.uuid("student_id") }
+        let enrolled = try await sql.raw("""
+            SELECT e.student_id FROM enrolments e WHERE e.school_id = \(bind: school) AND e.youthworker_id IS NOT NULL ORDER BY e.student_id
+            """).all().map { try $0.uuid("student_id") }
+        let others = try await sql.raw("""
+            SELECT DISTINCT s.student_id FROM signals s WHERE s.school_id = \(bind: school) AND s.rule LIKE 'incidents%'
+              AND NOT EXISTS (SELECT 1 FROM consents c WHERE c.student_id = s.student_id) ORDER BY s.student_id
+            """).all().map { try $0.uuid("student_id") }.filter { !enrolled.contains($0) && !thuiszitters.contains($0) }
+        if let t = thuiszitters.first {
+            try await open(t, .thuiszitter, lead: worker, worker: worker, basis: .compulsoryEducation, steps: [45, 41, 30],
+                           note: "Samen met de leerplichtambtenaar; eerst twee ochtenden per week.")
+        }
+        if let e = enrolled.first {
+            try await open(e, .referral, lead: coordinator, worker: worker, steps: [90, 84, 70, 28], note: "Gezinsbegeleiding naast Check-In/Check-Out.")
+        }
+        let closed: [[Int]] = [[200, 195, 180, 120, 110], [150, 141, 130, 75, 70], [100, 98, 85, 40, 35]]
+        for (student, steps) in zip(others.prefix(3), closed) { try await open(student, .support, lead: coordinator, steps: steps) }
+        if others.count > 3 { try await open(others[3], .schoolPlace, lead: coordinator, steps: [60, 55, 20], note: "Onderzoek naar een plek in het SO.") }
     }
 
     /// A screening round with the example instrument at every school, rated

@@ -142,6 +142,8 @@ struct StudentPage: Encodable {
     var consentStatus: String?
     /// Verwijsindex-style: the organisations involved, not what they do.
     var involved: String?
+    /// The student's cases, for who may read cases.
+    var casesHref: String?
     /// For a youth-care worker: why they see this student.
     var accessBasis: String?
 }
@@ -588,6 +590,7 @@ struct DirectoryController: RouteCollection {
             consentStatus: try await consentStatus(req: req, user: user, studentID: student.id!),
             involved: user.role == .youthworker || !user.viewer.can(.read, .student) ? nil
                 : try await req.consents.involvedOrganisations(studentID: student.id!).joined(separator: ", ").nonEmpty,
+            casesHref: user.viewer.can(.read, .cases) ? SiteURL.studentCases(student.id!).path : nil,
             accessBasis: user.role == .youthworker
                 ? Catalogue.text("student_access_basis", language, [user.viewer.parts(of: student.id!).sorted().map { Catalogue.text("consent_part_\($0.rawValue)", language) }.joined(separator: ", ")])
                 : nil)

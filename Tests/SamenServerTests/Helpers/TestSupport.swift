@@ -141,6 +141,8 @@ struct SignalFixtures {
     var meeting: (home: UUID, other: UUID)
     var action: (home: UUID, other: UUID)
     var apiAction: (home: UUID, other: UUID)
+    /// Open support cases of the two students, led by the coordinator and the administrator, no worker assigned.
+    var caseID: (home: UUID, other: UUID)
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -181,7 +183,11 @@ struct SignalFixtures {
                            try await screening.createInstrument(.example, regionID: world.demo.region.id, schoolID: world.other.id, by: admin))
         // The demo's consents may include these students: the fixtures start without any.
         let fixtureStudents = [world.student(in: world.teacherGroup).id, world.student(in: world.otherGroup).id]
+        // (nor cases: a demo case may open the student to the youth-care worker).
         try await (app.db as! any SQLDatabase).raw("DELETE FROM consents WHERE student_id IN (\(binds: fixtureStudents))").run()
+        try await (app.db as! any SQLDatabase).raw(
+            "DELETE FROM case_steps WHERE case_id IN (SELECT id FROM cases WHERE student_id IN (\(binds: fixtureStudents)))").run()
+        try await (app.db as! any SQLDatabase).raw("DELETE FROM cases WHERE student_id IN (\(binds: fixtureStudents))").run()
         let consents = ConsentService(sql: app.db as! any SQLDatabase)
         let research = ConsentTerms(purpose: .research, givenBy: .guardian, givenOn: today)
         let consent = (try await consents.create(research, studentID: world.student(in: world.teacherGroup).id, by: coordinator),
@@ -196,6 +202,18 @@ struct SignalFixtures {
                               intervention: interventions, workshop: workshops, enrolment: enrolled, round: rounds, instrument: instruments,
                               consent: consent, meeting: meeting,
                               action: (try await act(meeting.0, coordinator), try await act(meeting.1, admin)),
-                              apiAction: (try await act(meeting.0, coordinator), try await act(meeting.1, admin)))
+                              apiAction: (try await act(meeting.0, coordinator), try await act(meeting.1, admin)),
+                              caseID: (try await CaseService(db: app.db).open(CaseFields(type: .support, leadID: coordinator, openedOn: today),
+                                                                              studentID: fixtureStudents[0], schoolID: world.home.id, signalID: nil, by: coordinator),
+                                       try await CaseService(db: app.db).open(CaseFields(type: .support, leadID: admin, openedOn: today),
+                                                                              studentID: fixtureStudents[1], schoolID: world.other.id, signalID: nil, by: admin)))
     }
+}
+
+/// Removes a student's consents and cases (the demo gives some), so a test starts with youth care seeing nothing of them.
+func clearSharing(_ app: Application, student: UUID) async throws {
+    let sql = app.db as! any SQLDatabase
+    try await sql.raw("DELETE FROM consents WHERE student_id = \(bind: student)").run()
+    try await sql.raw("DELETE FROM case_steps WHERE case_id IN (SELECT id FROM cases WHERE student_id = \(bind: student))").run()
+    try await sql.raw("DELETE FROM cases WHERE student_id = \(bind: student)").run()
 }
