@@ -276,8 +276,8 @@ def test_team_meeting_from_agenda_to_decision_and_action(browser):
     assert browser.find_elements(By.CSS_SELECTOR, "#agenda li.agenda-trend svg"), "a point-card chart inline"
     navigates(browser, agenda[0].find_element(By.CSS_SELECTOR, "a.decide").click)
     assert browser.find_element(By.ID, "back-to-meeting")
-    Select(browser.find_element(By.ID, "decision")).select_by_value("intensify")
-    Select(browser.find_element(By.ID, "tier_after")).select_by_value("2")
+    # Continue at the current tier (other tests may have raised it already), review in six weeks (the default).
+    Select(browser.find_element(By.ID, "decision")).select_by_value("continue")
     browser.find_element(By.ID, "note").send_keys("Besproken in het teamoverleg: Check-In/Check-Out")
     navigates(browser, browser.find_element(By.CSS_SELECTOR, "#decision-form button[type=submit]").click)
     assert "Teamoverleg browsertest" in browser.find_element(By.TAG_NAME, "h1").text
