@@ -289,3 +289,24 @@ def test_team_meeting_from_agenda_to_decision_and_action(browser):
     navigates(browser, browser.find_element(By.ID, "print-link").click)
     printed = browser.find_element(By.TAG_NAME, "main").text
     assert "Besproken in het teamoverleg" in printed and "Ouders uitnodigen" in printed
+
+
+def test_coordinator_opens_a_case_from_a_signal_and_records_its_steps(browser):
+    """A signal becomes a case with a lead; its steps are recorded with dates; the school's page
+    shows the case and the lead times per month."""
+    login(browser, "coordinator")
+    browser.get(BASE + "/signals")
+    navigates(browser, browser.find_elements(By.CSS_SELECTOR, "tbody tr a")[0].click)
+    navigates(browser, browser.find_element(By.ID, "open-case-link").click)
+    Select(browser.find_element(By.ID, "type")).select_by_value("referral")
+    Select(browser.find_element(By.ID, "worker_id")).select_by_visible_text("Yasmina El Idrissi")
+    navigates(browser, browser.find_element(By.ID, "open-case").click)
+    assert "Verwijzing naar jeugdhulp" in browser.page_source
+    assert "Eerste contact" in browser.find_element(By.ID, "record-step").text
+    navigates(browser, browser.find_element(By.ID, "record-step").click)
+    steps = browser.find_element(By.ID, "steps").text
+    assert "Signaal of aanvraag" in steps and "Eerste contact" in steps
+    assert "Start interventie" in browser.find_element(By.ID, "record-step").text
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Casussen").click)
+    assert browser.find_elements(By.CSS_SELECTOR, "#open-cases tbody tr")
+    assert browser.find_elements(By.CSS_SELECTOR, "#lead-times tbody tr")

@@ -62,6 +62,8 @@ struct SignalPage: Encodable {
     /// When opened from a team meeting's agenda: the decision is noted as taken there, and the page leads back.
     var meetingID: String?
     var meetingHref: String?
+    /// Where the coordinator opens a case from this signal.
+    var caseHref: String?
 }
 
 /// The coordinator's worklist of signals and the page where the team records a decision.
@@ -208,7 +210,8 @@ struct SignalController: RouteCollection {
             owners: [Option(value: "", label: "—", selected: (values["owner_id"] ?? "").isEmpty)]
                 + staff.map { Option(value: $0.id!.uuidString, label: $0.name.display, selected: values["owner_id"] == $0.id!.uuidString) },
             values: values, errors: errors,
-            meetingID: meeting?.id.uuidString, meetingHref: meeting.map { "/meetings/\($0.id)" })
+            meetingID: meeting?.id.uuidString, meetingHref: meeting.map { "/meetings/\($0.id)" },
+            caseHref: user.viewer.can(.create, .cases) ? SiteURL.studentCases(signal.student_id).path + "?signal=\(signal.id)" : nil)
         return try await req.renderPage("signals/signal", title: "signal_title", titleArguments: [signal.student], page: page, status: status)
     }
 
