@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SamenCore
+import SQLKit
 import Vapor
 
 struct LinkedItem: Encodable { var label: String; var href: String; var detail: String }
@@ -46,6 +47,14 @@ struct HomePage: Encodable {
     var worklist: [LinkedItem] = []
     /// A teacher's Check-In/Check-Out students: today's point cards.
     var cards: [LinkedItem] = []
+    /// A youth-care worker's students, and why they may see them (consent or case).
+    var mayOpen: [LinkedItem] = []
+    /// Cases assigned to a youth-care worker.
+    var myCases: [LinkedItem] = []
+    /// Open actions from team meetings owned by this person (overdue marked).
+    var myActions: [LinkedItem] = []
+    /// The teams this person is a member of.
+    var myTeams: [LinkedItem] = []
 }
 
 struct SchoolsPage: Encodable {
@@ -261,7 +270,42 @@ struct DirectoryController: RouteCollection {
         if user.role == .admin {
             page.links = [LinkedItem(label: Catalogue.text("nav_accounts", language), href: SiteURL.accounts.path, detail: "")]
         }
+        if [Role.teacher, .youthworker].contains(user.role) { try await addCollaboration(to: &page, req: req, user: user) }
         return try await req.renderPage("app/home", title: "home_title", page: page)
+    }
+
+    /// For teachers and youth-care workers: their teams, their open actions; for a youth-care
+    /// worker also the students they may open and why, and their cases.
+    func addCollaboration(to page: inout HomePage, req: Request, user: CurrentUser) async throws {
+        let language = req.language
+        let today = LocalDate.today()
+        let sql = req.db as! any SQLDatabase
+        page.myTeams = try await sql.raw("""
+            SELECT s.id, s.name FROM team_members m JOIN teams t ON t.id = m.team_id JOIN schools s ON s.id = t.school_id
+            WHERE m.account_id = \(bind: user.accountID) ORDER BY s.name
+            """).all().map { LinkedItem(label: try $0.decode(column: "name", as: String.self), href: SiteURL.team(try $0.uuid("id")).path, detail: "") }
+        page.myActions = try await sql.raw(TeamService.actionSelect + """
+             WHERE x.owner_id = \(bind: user.accountID) AND x.done_at IS NULL ORDER BY x.due_on
+            """).all().map { row in
+            let a = try req.teams.action(row, today: today)
+            return LinkedItem(label: a.text, href: "/meetings/\(a.meeting_id)#actions",
+                              detail: Catalogue.text("action_due", language) + " " + (LocalDate(iso: a.due_on)?.display(language) ?? a.due_on)
+                                  + (a.overdue ? " · " + Catalogue.text("action_overdue", language) : ""))
+        }
+        guard user.role == .youthworker else { return }
+        let cases = try await req.cases.list(for: user.viewer)
+        page.myCases = cases.filter { $0.closed_on == nil }.map { c in
+            LinkedItem(label: c.student, href: "/cases/\(c.id)", detail: Catalogue.text("case_type_\(c.type)", language)
+                       + (c.next_step.map { " · " + Catalogue.text("case_next", language) + ": " + Catalogue.text("case_step_\($0)", language) } ?? ""))
+        }
+        var filter = DirectoryService.StudentFilter()
+        filter.perPage = 500
+        page.mayOpen = try await req.directory.students(for: user.viewer, filter: filter).items.map { s in
+            let parts = user.viewer.parts(of: s.id).sorted().map { Catalogue.text("consent_part_\($0.rawValue)", language) }.joined(separator: ", ")
+            let onCase = cases.contains { $0.student_id == s.id && $0.closed_on == nil && $0.basis != CaseBasis.consent.rawValue }
+            return LinkedItem(label: s.display_name, href: SiteURL.student(s.id).path,
+                              detail: (s.group.map { $0 + " · " } ?? "") + Catalogue.text(onCase ? "home_basis_case" : "home_basis_consent", language, [parts]))
+        }
     }
 
     /// Counts of what waits for this person: new signals, reviews due, incidents to review, own drafts.
