@@ -310,3 +310,28 @@ def test_coordinator_opens_a_case_from_a_signal_and_records_its_steps(browser):
     navigates(browser, browser.find_element(By.LINK_TEXT, "Casussen").click)
     assert browser.find_elements(By.CSS_SELECTOR, "#open-cases tbody tr")
     assert browser.find_elements(By.CSS_SELECTOR, "#lead-times tbody tr")
+
+
+def test_guardian_opens_a_personal_link_and_gives_consent(browser):
+    """The coordinator makes a guardian's link on the consent page; the guardian opens it
+    without an account and gives consent to share; the coordinator sees it recorded."""
+    login(browser, "coordinator")
+    browser.get(BASE + "/students")
+    navigates(browser, browser.find_elements(By.CSS_SELECTOR, "tbody tr td a")[-1].click)
+    student = browser.current_url
+    navigates(browser, browser.find_element(By.CSS_SELECTOR, "#consent-status a").click)
+    Select(browser.find_element(By.ID, "link-guardian")).select_by_index(1)
+    navigates(browser, browser.find_element(By.ID, "make-link").click)
+    link = browser.find_element(By.ID, "new-link").text
+    assert link.startswith("/ouder/")
+    logout(browser)
+    browser.get(BASE + link)
+    assert "Voor de ouders van" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.ID, "involved").text
+    Select(browser.find_element(By.ID, "organisation_id")).select_by_visible_text("Jeugdhulp Veenendrecht")
+    navigates(browser, browser.find_element(By.ID, "give-consent").click)
+    assert "Uw toestemming is vastgelegd" in browser.find_element(By.ID, "guardian-notice").text
+    assert "Geldig" in browser.find_element(By.ID, "consents").text
+    login(browser, "coordinator")
+    browser.get(student.rstrip("/") + "/consent")
+    assert "Gegeven via de persoonlijke link." in browser.find_element(By.ID, "consents").text

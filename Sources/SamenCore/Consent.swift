@@ -161,3 +161,22 @@ public struct StudentAccess: Sendable, Equatable {
         StudentAccess(parts: consents.reduce(into: Set<ConsentPart>()) { $0.formUnion($1) })
     }
 }
+
+/// A guardian's personal link: no account, valid for a number of days, revocable.
+public enum GuardianLinkRules {
+    public static let defaultDays = 30
+    public static let longestDays = 90
+
+    /// The days a new link runs: the form's number, 1 to 90; the default when empty.
+    public static func days(_ text: String) -> Validated<Int> {
+        let trimmed = text.trimmed
+        if trimmed.isEmpty { return .success(defaultDays) }
+        guard let days = Int(trimmed), (1...longestDays).contains(days) else {
+            return .failure([FieldProblem(field: "days", key: "guardian_link_bad_days", arguments: [String(longestDays)])])
+        }
+        return .success(days)
+    }
+
+    /// Whether a link opens its page now.
+    public static func isUsable(expiresAt: Date, revoked: Bool, now: Date) -> Bool { !revoked && now < expiresAt }
+}

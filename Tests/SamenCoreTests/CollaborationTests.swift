@@ -244,3 +244,17 @@ struct CaseRulesTests {
         #expect(medians["2026-09"] == nil)
     }
 }
+
+@Suite("Guardian links")
+struct GuardianLinkRulesTests {
+    @Test("A link runs 30 days unless 1 to 90 are chosen; it opens only before it expires and while not revoked")
+    func rules() {
+        if case .success(let d) = GuardianLinkRules.days("") { #expect(d == 30) } else { Issue.record("default refused") }
+        if case .success(let d) = GuardianLinkRules.days(" 7 ") { #expect(d == 7) } else { Issue.record("7 refused") }
+        for bad in ["0", "91", "x"] { if case .success = GuardianLinkRules.days(bad) { Issue.record("\(bad) accepted") } }
+        let now = Date()
+        #expect(GuardianLinkRules.isUsable(expiresAt: now.addingTimeInterval(60), revoked: false, now: now))
+        #expect(!GuardianLinkRules.isUsable(expiresAt: now.addingTimeInterval(60), revoked: true, now: now))
+        #expect(!GuardianLinkRules.isUsable(expiresAt: now, revoked: false, now: now))
+    }
+}

@@ -331,6 +331,17 @@ struct AuthorizationMatrixTests {
             inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 401),
         Row(route: "POST /api/v1/meetings/:meeting/actions", path: "/api/v1/meetings/{meeting}/actions", body: .json,
             inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 401),
+        // Guardians' personal links: made and revoked by the coordinator; the guardian's pages open by token only
+        Row(route: "POST /students/:student/guardian-links", path: "/students/{student}/guardian-links", body: .form,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /students/:student/guardian-links/:link/revoke", path: "/students/{student}/guardian-links/\(UUID())/revoke", body: .form,
+            inScope: "403 403 403 303 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 303),
+        Row(route: "POST /api/v1/students/:student/guardian-links", path: "/api/v1/students/{student}/guardian-links", body: .json,
+            inScope: "403 403 403 400 403 403 403", outOfScope: "403 403 403 404 403 403 403", anonymous: 401),
+        Row(route: "GET /ouder/:token", path: "/ouder/not-a-token", inScope: "404 404 404 404 404 404 404", anonymous: 404),
+        Row(route: "POST /ouder/:token/consent", path: "/ouder/not-a-token/consent", body: .form, inScope: "404 404 404 404 404 404 404", anonymous: 404),
+        Row(route: "POST /ouder/:token/consent/:consent/withdraw", path: "/ouder/not-a-token/consent/{consent}/withdraw", body: .form,
+            inScope: "404 404 404 404 404 404 404", anonymous: 404),
         // Cases (no worker assigned: the youth-care worker finds none)
         Row(route: "GET /schools/:school/cases", path: "/schools/{school}/cases",
             inScope: "200 403 200 200 200 200 403", outOfScope: "200 403 404 404 404 404 403", anonymous: 303),

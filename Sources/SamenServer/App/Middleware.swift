@@ -22,7 +22,8 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "Content-Security-Policy",
                                       value: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        // A page may ask for less (a guardian's link page sends no referrer at all).
+        if response.headers.first(name: "Referrer-Policy") == nil { response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin") }
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         if response.headers.first(name: .cacheControl) == nil, !request.url.path.hasPrefix("/css/") {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

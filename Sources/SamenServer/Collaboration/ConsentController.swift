@@ -30,6 +30,10 @@ struct ConsentPage: Encodable {
     var values: [String: String]
     var errors: [String: String]
     var auditHref: String?
+    /// Guardians' personal links: the list, where to make one, and a new link's address (shown once).
+    var links: [LinkedItem]
+    var linkAction: String?
+    var newLink: String?
 }
 
 struct AuditLine: Encodable {
@@ -96,28 +100,30 @@ struct ConsentController: RouteCollection {
         return try await render(req: req, user: user, student: student, values: [:], errors: [:], status: .ok)
     }
 
+    func line(_ c: ConsentJSON, student: UUID, full: Bool, canRecord: Bool, language: Language) -> ConsentLine {
+        let given = LocalDate(iso: c.given_on)?.display(language) ?? c.given_on
+        let until = c.expires_on.flatMap(LocalDate.init(iso:))?.display(language)
+        var dates = Catalogue.text("consent_given_on", language, [given]) + (until.map { " · " + Catalogue.text("consent_until", language, [$0]) } ?? "")
+        if let withdrawn = c.withdrawn_at {
+            dates += " · " + Catalogue.text("consent_withdrawn_on", language, [LocalDate.today(now: withdrawn).display(language)])
+        }
+        return ConsentLine(
+            purpose: purposeText(c, language),
+            state: Catalogue.text("consent_state_\(c.state)", language), stateKey: c.state,
+            givenBy: full ? (c.given_by == ConsentGiver.student.rawValue ? Catalogue.text("consent_giver_student", language) : c.guardian ?? "—") : "",
+            dates: dates,
+            parts: c.parts.map { Catalogue.text("consent_part_\($0)", language) }.joined(separator: ", "),
+            note: full ? c.note : "",
+            withdrawAction: canRecord && c.withdrawn_at == nil ? SiteURL.consentWithdraw(student: student, consent: c.id).path : nil)
+    }
+
     func render(req: Request, user: CurrentUser, student: Student, values: [String: String], errors: [String: String],
-                status: HTTPResponseStatus) async throws -> Response {
+                status: HTTPResponseStatus, newLink: String? = nil) async throws -> Response {
         let language = req.language
         let full = [Role.admin, .coordinator, .leader].contains(user.role)
         let canRecord = user.viewer.can(.create, .consent)
         let list = visible(try await req.consents.list(studentID: student.id!), user: user)
-        let lines = list.map { c -> ConsentLine in
-            let given = LocalDate(iso: c.given_on)?.display(language) ?? c.given_on
-            let until = c.expires_on.flatMap(LocalDate.init(iso:))?.display(language)
-            var dates = Catalogue.text("consent_given_on", language, [given]) + (until.map { " · " + Catalogue.text("consent_until", language, [$0]) } ?? "")
-            if let withdrawn = c.withdrawn_at {
-                dates += " · " + Catalogue.text("consent_withdrawn_on", language, [LocalDate.today(now: withdrawn).display(language)])
-            }
-            return ConsentLine(
-                purpose: purposeText(c, language),
-                state: Catalogue.text("consent_state_\(c.state)", language), stateKey: c.state,
-                givenBy: full ? (c.given_by == ConsentGiver.student.rawValue ? Catalogue.text("consent_giver_student", language) : c.guardian ?? "—") : "",
-                dates: dates,
-                parts: c.parts.map { Catalogue.text("consent_part_\($0)", language) }.joined(separator: ", "),
-                note: full ? c.note : "",
-                withdrawAction: canRecord && c.withdrawn_at == nil ? SiteURL.consentWithdraw(student: student.id!, consent: c.id).path : nil)
-        }
+        let lines = list.map { line($0, student: student.id!, full: full, canRecord: canRecord, language: language) }
         var form = ["purpose": "share", "organisation_id": "", "programme": "", "given_by": "guardian", "guardian_id": "",
                     "given_on": LocalDate.today().iso, "expires_on": "", "parts": "support,signals", "note": ""]
         form.merge(values) { _, new in new }
@@ -138,7 +144,14 @@ struct ConsentController: RouteCollection {
             givers: ConsentGiver.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("consent_giver_\($0.rawValue)", language), selected: form["given_by"] == $0.rawValue) },
             parts: ConsentPart.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("consent_part_\($0.rawValue)", language), selected: chosenParts.contains($0.rawValue)) },
             values: form, errors: errors,
-            auditHref: user.viewer.can(.read, .audit) ? SiteURL.studentAudit(student.id!).path : nil)
+            auditHref: user.viewer.can(.read, .audit) ? SiteURL.studentAudit(student.id!).path : nil,
+            links: canRecord ? try await req.guardianLinks.list(studentID: student.id!).map { l in
+                LinkedItem(label: l.guardian, href: l.revoked ? "" : "/students/\(student.id!)/guardian-links/\(l.id)/revoke",
+                           detail: l.revoked ? Catalogue.text("guardian_link_ended", language)
+                               : Catalogue.text("guardian_link_until", language, [LocalDate.today(now: l.expires_at).display(language)]))
+            } : [],
+            linkAction: canRecord ? "/students/\(student.id!)/guardian-links" : nil,
+            newLink: newLink)
         return try await req.renderPage("collaboration/consent", title: "consent_title", titleArguments: [student.name.display], page: page, status: status)
     }
 
