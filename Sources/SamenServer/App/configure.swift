@@ -68,7 +68,13 @@ public func configure(_ app: Application, _ config: SamenConfig) throws {
     app.middleware.use(CSRFMiddleware())
     // Inside the error middleware: a request whose audit entry cannot be written is answered with an error, not the data.
     if config.audit { app.middleware.use(AuditMiddleware()) }
-    app.auditLog = AuditLog(database: { [unowned app] in app.db })
+    if case .sqlite(let path) = config.database {
+        app.auditLog = AuditLog(database: { [unowned app] in app.db },
+                                sqlite: (path, app.threadPool, app.eventLoopGroup.any(), app.logger))
+        app.lifecycle.use(AuditLogLifecycle())
+    } else {
+        app.auditLog = AuditLog(database: { [unowned app] in app.db })
+    }
 
     try routes(app)
 }

@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
+import NIOPosix
 import SamenCore
+import SQLiteKit
 import SQLKit
 import Vapor
 
@@ -9,13 +11,53 @@ import Vapor
 /// many requests. The transaction starts by writing the head row, which
 /// takes the write lock (SQLite) or the row lock (PostgreSQL, so several
 /// instances chain in turn), then links the batch after the head's hash.
-/// A request is answered only after its entry is committed.
+/// A request is answered only after its entry is committed. On SQLite the
+/// log writes on a connection of its own (as the incident batcher does), so
+/// its commits do not hold the pool's one connection per event loop, which
+/// every read of that loop needs. The cost that remains for a write is a
+/// second commit (docs/performance.md).
 actor AuditLog {
     private let database: @Sendable () -> any Database
     private var queue: [(entry: AuditEntry, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
+    /// For SQLite: the file, and the log's own connection once opened.
+    private let sqlite: (path: String, threadPool: NIOThreadPool, eventLoop: any EventLoop, logger: Logger)?
+    private var connection: SQLiteConnection?
 
-    init(database: @escaping @Sendable () -> any Database) { self.database = database }
+    init(database: @escaping @Sendable () -> any Database,
+         sqlite: (path: String, threadPool: NIOThreadPool, eventLoop: any EventLoop, logger: Logger)? = nil) {
+        self.database = database
+        self.sqlite = sqlite
+    }
+
+    /// Closes the log's own connection when the app stops.
+    func close() async {
+        try? await connection?.close()
+        connection = nil
+    }
+
+    /// Writes a batch: on SQLite in a transaction of the log's own connection, taking the write lock
+    /// at once; elsewhere in a transaction of the app's database.
+    private func store(_ entries: [AuditEntry]) async throws {
+        guard let sqlite else { return try await Self.write(entries, on: database()) }
+        if connection == nil {
+            let opened = try await SQLiteConnection.open(storage: .file(path: sqlite.path), threadPool: sqlite.threadPool, logger: sqlite.logger,
+                                                         on: sqlite.eventLoop)
+            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000"] {
+                try await opened.sql().raw(SQLQueryString(pragma)).run()
+            }
+            connection = opened
+        }
+        let sql = connection!.sql()
+        try await sql.raw("BEGIN IMMEDIATE").run()
+        do {
+            try await Self.link(entries, sql: sql)
+            try await sql.raw("COMMIT").run()
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw error
+        }
+    }
 
     static func sha256(_ text: String) -> String { Tokens.hash(text) }
 
@@ -34,7 +76,7 @@ actor AuditLog {
             let batch = Array(queue.prefix(200))
             queue.removeFirst(batch.count)
             do {
-                try await Self.write(batch.map(\.entry), on: database())
+                try await store(batch.map(\.entry))
                 batch.forEach { $0.done.resume() }
             } catch {
                 batch.forEach { $0.done.resume(throwing: error) }
@@ -45,8 +87,11 @@ actor AuditLog {
 
     /// Writes entries as the next links of the chain, in one transaction.
     static func write(_ entries: [AuditEntry], on db: any Database) async throws {
-        try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+        try await db.transaction { tx in try await link(entries, sql: tx as! any SQLDatabase) }
+    }
+
+    /// Inside a transaction: takes the head row (and with it the lock), links the entries after it, moves it on.
+    static func link(_ entries: [AuditEntry], sql: any SQLDatabase) async throws {
             try await sql.raw("UPDATE audit_head SET seq = seq WHERE id = 1").run()
             guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first() else {
                 throw SamenError(status: .internalServerError, key: "error_internal")
@@ -62,7 +107,6 @@ actor AuditLog {
             }
             try await insert.run()
             try await sql.raw("UPDATE audit_head SET seq = \(bind: linked.last!.seq), hash = \(bind: linked.last!.hash) WHERE id = 1").run()
-        }
     }
 
     /// Every entry in order, and the head's number: what `samen audit verify` checks.
@@ -100,6 +144,11 @@ actor AuditLog {
 }
 
 struct AuditLogKey: StorageKey { typealias Value = AuditLog }
+
+/// Closes the log's own SQLite connection on shutdown.
+struct AuditLogLifecycle: LifecycleHandler {
+    func shutdownAsync(_ app: Application) async { await app.auditLog.close() }
+}
 
 extension Application {
     var auditLog: AuditLog {

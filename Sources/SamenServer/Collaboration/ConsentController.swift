@@ -241,7 +241,8 @@ struct ConsentController: RouteCollection {
     /// A route pattern in words: what part of the file was opened.
     static func describe(_ recordType: String, _ language: Language) -> String {
         let path = recordType.split(separator: " ").last.map(String.init) ?? recordType
-        let kinds: [(String, String)] = [("consent", "audit_what_consent"), ("audit", "audit_what_audit"), ("enrolment", "audit_what_enrolment"),
+        let kinds: [(String, String)] = [("ouder", "audit_what_guardian_page"), ("consent", "audit_what_consent"), ("audit", "audit_what_audit"),
+                                         ("case", "audit_what_case"), ("meeting", "audit_what_meeting"), ("enrolment", "audit_what_enrolment"),
                                          ("incident", "audit_what_incident"), ("signal", "audit_what_signal"), ("absence", "audit_what_absence"),
                                          ("screening", "audit_what_screening"), ("students", "audit_what_student")]
         let key = kinds.first { path.contains($0.0) }?.1 ?? "audit_what_other"
