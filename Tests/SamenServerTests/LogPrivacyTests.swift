@@ -7,8 +7,10 @@ import Vapor
 import VaporTesting
 
 /// Collects every log line of the test process at info and above, as a
-/// production server would write them.
-final class LogCapture: LogHandler, @unchecked Sendable {
+/// production server would write them. A value, as a log handler should be:
+/// each logger copy keeps its own metadata (a class shared one dictionary
+/// between concurrent requests, and the test process crashed on it).
+struct LogCapture: LogHandler {
     static let lines = NIOLockedValueBox<[String]>([])
     /// Installed once for the whole test process (the logging system allows one bootstrap).
     static let installed: Bool = {
