@@ -86,6 +86,7 @@ extension Catalogue {
         "audit_what_guardian_page": .init(nl: "de pagina voor ouders", en: "the parents' page"),
         "audit_what_case": .init(nl: "casus", en: "case"),
         "audit_what_meeting": .init(nl: "teamoverleg", en: "team meeting"),
+        "audit_through_api": .init(nl: "%1 (via de API)", en: "%1 (through the API)"),
         "audit_what_other": .init(nl: "overig", en: "other"),
         "nav_team": .init(nl: "Team", en: "Team"),
         "team_title": .init(nl: "Ondersteuningsteam · %1", en: "Support team · %1"),

@@ -246,7 +246,7 @@ struct ConsentController: RouteCollection {
                                          ("incident", "audit_what_incident"), ("signal", "audit_what_signal"), ("absence", "audit_what_absence"),
                                          ("screening", "audit_what_screening"), ("students", "audit_what_student")]
         let key = kinds.first { path.contains($0.0) }?.1 ?? "audit_what_other"
-        return Catalogue.text(key, language) + (path.hasPrefix("/api/") ? " (API)" : "")
+        return path.hasPrefix("/api/") ? Catalogue.text("audit_through_api", language, [Catalogue.text(key, language)]) : Catalogue.text(key, language)
     }
 
     // MARK: API

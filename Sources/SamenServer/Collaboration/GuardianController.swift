@@ -40,14 +40,14 @@ struct GuardianLinkService {
     }
 
     /// The student and guardian of a usable link; nil for an unknown, expired or revoked one.
-    func open(token: String, now: Date = Date()) async throws -> (student: UUID, guardian: UUID, guardianName: String)? {
+    func open(token: String, now: Date = Date()) async throws -> (student: UUID, guardian: UUID, guardianName: String, createdBy: UUID)? {
         guard token.count < 200, let row = try await sql.raw("""
-            SELECT l.student_id, l.guardian_id, l.expires_at, l.revoked_at, g.name FROM guardian_links l JOIN guardians g ON g.id = l.guardian_id
+            SELECT l.student_id, l.guardian_id, l.expires_at, l.revoked_at, l.created_by, g.name FROM guardian_links l JOIN guardians g ON g.id = l.guardian_id
             WHERE l.token_hash = \(bind: Tokens.hash(token))
             """).first(),
             GuardianLinkRules.isUsable(expiresAt: try row.decode(column: "expires_at", as: Date.self),
                                        revoked: try row.decode(column: "revoked_at", as: Date?.self) != nil, now: now) else { return nil }
-        return (try row.uuid("student_id"), try row.uuid("guardian_id"), try row.decode(column: "name", as: String.self))
+        return (try row.uuid("student_id"), try row.uuid("guardian_id"), try row.decode(column: "name", as: String.self), try row.uuid("created_by"))
     }
 
     func revoke(_ id: UUID, studentID: UUID, now: Date = Date()) async throws {
@@ -142,12 +142,13 @@ struct GuardianController: RouteCollection {
     // MARK: The guardian's side
 
     /// The link's child and guardian; 404 (with a page saying the link no longer works) otherwise.
-    func opened(_ req: Request) async throws -> (student: Student, guardian: UUID, name: String, token: String) {
+    /// `createdBy`: the school's account that made the link, in whose name the guardian's consent is recorded.
+    func opened(_ req: Request) async throws -> (student: Student, guardian: UUID, name: String, token: String, createdBy: UUID) {
         guard let token = req.parameters.get("token"), let link = try await req.guardianLinks.open(token: token),
               let student = try await Student.query(on: req.db).filter(\.$id == link.student).with(\.$school).with(\.$group).first() else {
             throw SamenError(status: .notFound, key: "guardian_link_gone")
         }
-        return (student, link.guardian, link.guardianName, token)
+        return (student, link.guardian, link.guardianName, token, link.createdBy)
     }
 
     /// A guardian's look or change is in the audit trail like anyone's.
@@ -165,7 +166,7 @@ struct GuardianController: RouteCollection {
         return try await render(req: req, link: link, values: [:], errors: [:], notice: nil, status: .ok)
     }
 
-    func render(req: Request, link: (student: Student, guardian: UUID, name: String, token: String), values: [String: String],
+    func render(req: Request, link: (student: Student, guardian: UUID, name: String, token: String, createdBy: UUID), values: [String: String],
                 errors: [String: String], notice: String?, status: HTTPResponseStatus) async throws -> Response {
         let language = req.language
         let student = link.student
@@ -241,11 +242,7 @@ struct GuardianController: RouteCollection {
         case .failure(let problems):
             return try await render(req: req, link: link, values: form, errors: problems.messages(req.language), notice: nil, status: .badRequest)
         case .success(let terms):
-            // Recorded in the name of the school's account that made the link.
-            let creator = try await (req.db as! any SQLDatabase).raw("""
-                SELECT created_by FROM guardian_links WHERE token_hash = \(bind: Tokens.hash(link.token))
-                """).first().map { try $0.uuid("created_by") }!
-            _ = try await req.consents.create(terms, studentID: link.student.id!, by: creator)
+            _ = try await req.consents.create(terms, studentID: link.student.id!, by: link.createdBy)
             try await audit(req, student: link.student.id!, guardian: link.name, action: "change")
             return try await render(req: req, link: link, values: [:], errors: [:], notice: Catalogue.text("guardian_consent_given", req.language), status: .ok)
         }
@@ -256,9 +253,7 @@ struct GuardianController: RouteCollection {
         guard let id = req.parameters.get("consent", as: UUID.self), let consent = try await req.consents.find(id), consent.student_id == link.student.id else {
             throw SamenError(status: .notFound, key: "error_not_found")
         }
-        let creator = try await (req.db as! any SQLDatabase).raw("SELECT created_by FROM guardian_links WHERE token_hash = \(bind: Tokens.hash(link.token))")
-            .first().map { try $0.uuid("created_by") }!
-        try await req.consents.withdraw(id, by: creator, note: Catalogue.text("guardian_withdrawn_by_link", .nl, [link.name]))
+        try await req.consents.withdraw(id, by: link.createdBy, note: Catalogue.text("guardian_withdrawn_by_link", .nl, [link.name]))
         try await audit(req, student: link.student.id!, guardian: link.name, action: "change")
         return try await render(req: req, link: link, values: [:], errors: [:], notice: Catalogue.text("guardian_consent_withdrawn", req.language), status: .ok)
     }
