@@ -335,3 +335,51 @@ def test_guardian_opens_a_personal_link_and_gives_consent(browser):
     login(browser, "coordinator")
     browser.get(student.rstrip("/") + "/consent")
     assert "Gegeven via de persoonlijke link." in browser.find_element(By.ID, "consents").text
+
+
+def test_respect_run_pair_logs_a_meeting_and_students_shape_the_matrix(browser):
+    """The teacher of a Respect pair logs the next meeting with attendance, the checklist and a
+    reflection; the coordinator makes the students' anonymous link; a student sends an idea
+    without an account; the coordinator sees it with the cell, publishes, and the poster shows it."""
+    login(browser, "teacher")
+    pair = browser.find_element(By.ID, "my-pairs").text
+    assert "Yasmina El Idrissi" in pair and "volgende: Bijeenkomst 4" in pair
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Programma's").click)
+    navigates(browser, browser.find_elements(By.CSS_SELECTOR, "#runs a")[0].click)
+    assert "Respect" in browser.find_element(By.TAG_NAME, "h1").text
+    navigates(browser, browser.find_elements(By.CSS_SELECTOR, "#delivery-grid a[href*='/sessions/']")[0].click)
+    assert "Online en buiten school" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.ID, "present").send_keys("23")
+    browser.find_element(By.ID, "expected").send_keys("27")
+    browser.find_elements(By.CSS_SELECTOR, "input[name='fidelity[]']")[0].click()
+    browser.find_element(By.ID, "reflection").send_keys("De groepsapp-casus opende het gesprek")
+    navigates(browser, browser.find_element(By.ID, "log-delivery").click)
+    assert "De groepsapp-casus opende het gesprek" in browser.find_element(By.ID, "deliveries").find_element(By.XPATH, "..").text
+    run = browser.current_url.split("#")[0]
+    logout(browser)
+
+    login(browser, "coordinator")
+    browser.get(run + "/matrix")
+    navigates(browser, browser.find_element(By.ID, "make-link").click)
+    link = browser.find_element(By.ID, "new-link").text
+    assert link.startswith("/ideeen/")
+    logout(browser)
+
+    browser.get(BASE + link)
+    Select(browser.find_element(By.ID, "expectation")).select_by_visible_text("Veilig")
+    Select(browser.find_element(By.ID, "setting")).select_by_visible_text("Online")
+    browser.find_element(By.ID, "text").send_keys("We zetten onze locatie uit in de groepsapp")
+    navigates(browser, browser.find_element(By.ID, "send-idea").click)
+    assert "Dank je" in browser.find_element(By.ID, "idea-notice").text
+
+    login(browser, "coordinator")
+    browser.get(run + "/matrix")
+    assert "We zetten onze locatie uit in de groepsapp" in browser.find_element(By.ID, "matrix").get_attribute("textContent")
+    cell = browser.find_element(By.NAME, "c1_3")
+    cell.send_keys(Keys.END, "\nWe zetten onze locatie uit in de groepsapp")
+    navigates(browser, browser.find_element(By.ID, "save-matrix").click)
+    assert "opgeslagen" in browser.find_element(By.ID, "matrix-notice").text
+    navigates(browser, browser.find_element(By.ID, "publish-matrix").click)
+    assert "gepubliceerd" in browser.find_element(By.ID, "matrix-notice").text
+    navigates(browser, browser.find_elements(By.CSS_SELECTOR, "#published a")[0].click)
+    assert "We zetten onze locatie uit in de groepsapp" in browser.find_element(By.ID, "poster").text

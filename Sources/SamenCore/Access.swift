@@ -42,6 +42,8 @@ public enum Resource: String, CaseIterable, Sendable {
     case team
     /// Cases and referrals with their steps and lead times.
     case cases
+    /// The programme library, programme runs with their pairs and delivered meetings, and the expectations matrix.
+    case programme
 }
 
 /// How far a person's view of students reaches.
@@ -195,6 +197,16 @@ public enum AccessPolicy {
             return action == .read || action == .update
         case (.cases, _):
             return false
+        case (.programme, .coordinator):
+            return true
+        case (.programme, .leader):
+            return action != .archive
+        case (.programme, .teacher), (.programme, .youthworker):
+            // The library, and the runs they deliver in a pair (checked per record).
+            return action == .read || action == .create || action == .update
+        case (.programme, .region), (.programme, .researcher):
+            // The library and its guide (runs only as figures).
+            return action == .read
         }
     }
 

@@ -381,7 +381,7 @@ struct SignalsTests {
             let coordinator = try await Client.login(app, "coordinator")
             let list = try await labels(coordinator, world.home.id)
             let saved = try await teacher.form("/recognitions/new", [
-                "school": world.home.id.uuidString, "student_1": "990001", "expectation_id": label(list, "expectation", "helpful").uuidString,
+                "school": world.home.id.uuidString, "student_1": "990001", "expectation_id": label(list, "expectation", "respectful").uuidString,
                 "date": LocalDate.today().iso, "time": "11:00", "note": "Hielp een nieuwe leerling."])
             #expect(saved.status == .seeOther)
             #expect(try await teacher.get(saved.headers.first(name: .location)!).text.contains("Het compliment is vastgelegd"))
@@ -391,7 +391,7 @@ struct SignalsTests {
             let items = try await teacher.get("/api/v1/recognitions?student_id=\(student.id)").content.decode(Recognitions.self).items
             #expect(items.count == 1 && items[0].note == "Hielp een nieuwe leerling." && items[0].staff == "Thijs van der Meer")
             let page = try await teacher.get("/students/\(student.id)")
-            #expect(page.text.contains("Behulpzaam") && page.text.contains("Compliment geven"))
+            #expect(page.text.contains("Respectvol") && page.text.contains("Compliment geven"))
         }
     }
 }

@@ -95,6 +95,7 @@ enum Navigation {
         } else if user.role == .region || user.role == .admin {
             items.append(("nav_screening", .instruments))
         }
+        if viewer.can(.read, .programme) { items.append(("nav_programmes", .programmes)) }
         if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
         if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
         if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }

@@ -1,4 +1,5 @@
 import Foundation
+import SamenCore
 import SQLKit
 
 extension UUID {
@@ -48,5 +49,13 @@ extension SQLRow {
     func optionalUUID(_ column: String) throws -> UUID? {
         if try decodeNil(column: column) { return nil }
         return try uuid(column)
+    }
+}
+
+extension SQLRow {
+    /// A person's name from `first_name`, `particle`, `last_name` columns (with a prefix when the query names several people).
+    func personName(_ prefix: String = "") throws -> PersonName {
+        PersonName(first: try decode(column: prefix + "first_name", as: String.self), particle: try decode(column: prefix + "particle", as: String.self),
+                   last: try decode(column: prefix + "last_name", as: String.self))
     }
 }

@@ -80,6 +80,8 @@ enum SiteURL: Sendable {
     case studentConsent(UUID)
     case team(UUID)
     case cases(UUID)
+    case programmes
+    case pairs(UUID)
     case studentCases(UUID)
     case consentWithdraw(student: UUID, consent: UUID)
     case studentAudit(UUID)
@@ -171,6 +173,8 @@ enum SiteURL: Sendable {
         case .studentConsent(let id): return "/students/\(id)/consent"
         case .team(let id): return "/schools/\(id)/team"
         case .cases(let id): return "/schools/\(id)/cases"
+        case .programmes: return "/programmes"
+        case .pairs(let id): return "/schools/\(id)/pairs"
         case .studentCases(let id): return "/students/\(id)/cases"
         case .consentWithdraw(let student, let consent): return "/students/\(student)/consent/\(consent)/withdraw"
         case .studentAudit(let id): return "/students/\(id)/audit"

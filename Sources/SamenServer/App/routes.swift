@@ -31,5 +31,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: ConsentController())
     try app.register(collection: MeetingController())
     try app.register(collection: CaseController())
+    try app.register(collection: ProgrammeController())
     try app.register(collection: GuardianController())
 }

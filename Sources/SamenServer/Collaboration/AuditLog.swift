@@ -172,7 +172,7 @@ extension Request {
 /// the student where known), why (the purpose that role's access rests on)
 /// and from where (the client's address).
 struct AuditMiddleware: AsyncMiddleware {
-    static let recordParameters = ["student", "incident", "signal", "enrolment", "group", "round", "consent", "meeting", "case"]
+    static let recordParameters = ["student", "incident", "signal", "enrolment", "group", "round", "consent", "meeting", "case", "pair"]
     static let listRoots: Set<String> = ["students", "incidents", "signals", "absence", "enrolments", "thuiszitters", "consents", "audit", "cases"]
 
     func respond(to request: Request, chainingTo next: AsyncResponder) async throws -> Response {

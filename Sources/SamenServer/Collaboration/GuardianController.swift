@@ -206,7 +206,7 @@ struct GuardianController: RouteCollection {
         let cases = try await req.cases.list(for: Viewer(accountID: UUID(), role: .admin), studentID: student.id!)
         let page = GuardianPage(
             child: student.name.display, school: student.school.name, guardian: link.name, involved: involved,
-            agreements: try await req.labels.labels(schoolID: student.$school.id, kind: .expectation, includeArchived: false, language: language).map(\.text),
+            agreements: try await agreements(req: req, schoolID: student.$school.id, language: language),
             consents: consents.map { c in
                 var line = controller.line(c, student: student.id!, full: false, canRecord: false, language: language)
                 if c.withdrawn_at == nil && c.state != ConsentState.expired.rawValue {
@@ -227,6 +227,17 @@ struct GuardianController: RouteCollection {
         // The link is the key: never cached, never sent on as a referrer.
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         return response
+    }
+
+    /// The school's behaviour agreements: its published expectations matrix (expectation, place, behaviours),
+    /// or, before one is published, the names of its Tier I expectations.
+    func agreements(req: Request, schoolID: UUID, language: Language) async throws -> [String] {
+        if let m = try await req.programmes.inForce(schoolID: schoolID)?.matrix {
+            return m.expectations.enumerated().flatMap { e, name in
+                m.settings.enumerated().map { s, setting in name + " · " + setting + ": " + m.behaviours(e, s).joined(separator: "; ") }
+            }
+        }
+        return try await req.labels.labels(schoolID: schoolID, kind: .expectation, includeArchived: false, language: language).map(\.text)
     }
 
     struct GiveForm: Content { var organisation_id: String?; var parts: [String]?; var expires_on: String? }

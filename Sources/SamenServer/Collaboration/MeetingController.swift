@@ -26,6 +26,7 @@ struct TeamPage: Encodable {
     var meetings: [MeetingLine]
     var meetingAction: String?
     var actions: [ActionLine]
+    var pairsHref: String?
     var values: [String: String]
     var errors: [String: String]
 }
@@ -159,6 +160,7 @@ struct MeetingController: RouteCollection {
             },
             meetingAction: user.viewer.can(.create, .team) ? "/schools/\(school.id!)/meetings" : nil,
             actions: actionLines(try await req.teams.openActions(schoolID: school.id!), user: user, language: language, withMeeting: true),
+            pairsHref: canManage ? SiteURL.pairs(school.id!).path : nil,
             values: form, errors: errors)
         return try await req.renderPage("collaboration/team", title: "team_title", titleArguments: [school.name], page: page, status: status)
     }

@@ -26,6 +26,7 @@ public enum DemoLoader {
             try await storeConsents(demo, today: today, on: db)
             try await storeTeam(demo, today: today, on: db)
             try await storeCases(demo, today: today, on: db)
+            try await storeProgrammes(demo, today: today, on: db)
             return .loaded(schools: demo.schools.count, students: demo.students.count, accounts: demo.people.count)
         }
     }

@@ -55,6 +55,8 @@ struct HomePage: Encodable {
     var myActions: [LinkedItem] = []
     /// The teams this person is a member of.
     var myTeams: [LinkedItem] = []
+    /// A teacher's or youth-care worker's pairs, with the programme meeting each has to deliver next.
+    var myPairs: [LinkedItem] = []
 }
 
 struct SchoolsPage: Encodable {
@@ -291,6 +293,22 @@ struct DirectoryController: RouteCollection {
             return LinkedItem(label: a.text, href: "/meetings/\(a.meeting_id)#actions",
                               detail: Catalogue.text("action_due", language) + " " + (LocalDate(iso: a.due_on)?.display(language) ?? a.due_on)
                                   + (a.overdue ? " · " + Catalogue.text("action_overdue", language) : ""))
+        }
+        if [Role.teacher, .youthworker].contains(user.role) {
+            let programmes = req.programmes
+            var lines: [LinkedItem] = []
+            for pair in try await programmes.pairs(accountID: user.accountID) {
+                var detail = pair.group.map { Catalogue.text("pair_group", language, [$0]) } ?? ""
+                if let runID = pair.run_id, let run = try await programmes.run(runID, language: language), run.finished_on == nil,
+                   let programme = try await programmes.find(run.programme_id, language: language),
+                   let next = ProgrammeRules.nextSession(for: pair.id, deliveries: try await programmes.deliveries(runID: runID).map(\.figures),
+                                                         definition: programme.definition) {
+                    detail += (detail.isEmpty ? "" : " · ") + run.title + ": " + Catalogue.text("home_next_session", language, [
+                        Catalogue.text("programme_meeting_n", language, [String(next.number)]) + " " + next.title.text(language)])
+                }
+                lines.append(LinkedItem(label: pair.teacher + " + " + pair.youthworker, href: "/pairs/\(pair.id)", detail: detail))
+            }
+            page.myPairs = lines
         }
         guard user.role == .youthworker else { return }
         let cases = try await req.cases.list(for: user.viewer)

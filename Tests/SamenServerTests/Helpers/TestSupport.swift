@@ -143,6 +143,12 @@ struct SignalFixtures {
     var apiAction: (home: UUID, other: UUID)
     /// Open support cases of the two students, led by the coordinator and the administrator, no worker assigned.
     var caseID: (home: UUID, other: UUID)
+    /// The schools' own copies of the Respect programme, a run of each with one pair (at home: the demo teacher and
+    /// youth-care worker, group 7a; elsewhere people of that school) and the pair's kick-off logged.
+    var programme: (home: UUID, other: UUID) = (UUID(), UUID())
+    var run: (home: UUID, other: UUID) = (UUID(), UUID())
+    var pair: (home: UUID, other: UUID) = (UUID(), UUID())
+    var delivery: (home: UUID, other: UUID) = (UUID(), UUID())
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -198,7 +204,7 @@ struct SignalFixtures {
         func act(_ meeting: UUID, _ owner: UUID) async throws -> UUID {
             try await teams.addAction(ActionFields(text: "Bellen", ownerID: owner, due: today.adding(days: 7)), meetingID: meeting, by: owner)
         }
-        return SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
+        var fixtures = SignalFixtures(incident: (home.0, other.0), signal: (home.1, other.1), label: (home.2, other.2),
                               intervention: interventions, workshop: workshops, enrolment: enrolled, round: rounds, instrument: instruments,
                               consent: consent, meeting: meeting,
                               action: (try await act(meeting.0, coordinator), try await act(meeting.1, admin)),
@@ -207,6 +213,25 @@ struct SignalFixtures {
                                                                               studentID: fixtureStudents[0], schoolID: world.home.id, signalID: nil, by: coordinator),
                                        try await CaseService(db: app.db).open(CaseFields(type: .support, leadID: admin, openedOn: today),
                                                                               studentID: fixtureStudents[1], schoolID: world.other.id, signalID: nil, by: admin)))
+        let programmes = ProgrammeService(db: app.db)
+        let shipped = try await programmes.find(ProgrammeService.respectFamily, language: .nl)!
+        let worker = world.demo.people.first { $0.username == "youthworker" }!.id
+        let otherTeacher = world.demo.people.first { $0.role == .teacher && $0.schoolIDs.contains(world.other.id) }!.id
+        let otherWorker = world.demo.people.first { $0.role == .youthworker && $0.schoolIDs.contains(world.other.id) && $0.id != worker }!.id
+        func programme(school: UUID, by: UUID, teacher: UUID, worker: UUID, group: UUID) async throws -> (UUID, UUID, UUID, UUID) {
+            let copy = try await programmes.find(try await programmes.copy(shipped, schoolID: school, by: by), language: .nl)!
+            let run = try await programmes.start(programme: copy, schoolID: school, title: "Respect", startsOn: today, previous: nil, by: by, language: .nl)
+            let pair = try await programmes.pair(try await programmes.formPair(schoolID: school, teacherID: teacher, workerID: worker, groupID: group,
+                                                                               runID: run, on: today, by: by))!
+            let delivery = try await programmes.logDelivery(DeliveryFields(date: today, present: 0, expected: 0, done: [], reflection: "Start"),
+                                                            runID: run, pair: pair, session: copy.definition.sessions[0], byTeacherSide: true, by: teacher)
+            return (copy.id, run, pair.id, delivery)
+        }
+        let homeRun = try await programme(school: world.home.id, by: coordinator, teacher: world.account.id, worker: worker, group: world.teacherGroup.id)
+        let otherRun = try await programme(school: world.other.id, by: admin, teacher: otherTeacher, worker: otherWorker, group: world.otherGroup.id)
+        fixtures.programme = (homeRun.0, otherRun.0); fixtures.run = (homeRun.1, otherRun.1); fixtures.pair = (homeRun.2, otherRun.2)
+        fixtures.delivery = (homeRun.3, otherRun.3)
+        return fixtures
     }
 }
 
