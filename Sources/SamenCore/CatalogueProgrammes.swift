@@ -51,6 +51,8 @@ extension Catalogue {
         "guide_matrix": .init(nl: "Wat het oplevert: de matrix van gedragsverwachtingen", en: "What it yields: the behaviour-expectations matrix"),
         "guide_matrix_text": .init(nl: "Verwachtingen × plekken in school, per vak het gedrag dat je kunt zien, gemaakt met leerlingen. Gepubliceerd hangt de matrix als poster in school en zijn de verwachtingen de labels van Tier I.",
                                    en: "Expectations × places in school, per cell the behaviour you can see, made with students. Once published the matrix hangs in school as a poster and its expectations are Tier I's labels."),
+        "guide_download": .init(nl: "Downloaden als één HTML-bestand (voor de lerarenopleiding)", en: "Download as one HTML file (for teacher education)"),
+        "guide_footer": .init(nl: "Handleiding uit Samen, gemaakt op", en: "Guide from Samen, made on"),
         "guide_findings": .init(nl: "Wat de evaluaties vonden", en: "What the evaluations found"),
         "guide_overall": .init(nl: "%1 runs, waarvan %2 afgerond.", en: "%1 runs, %2 of them finished."),
         "guide_no_runs": .init(nl: "Nog geen runs van dit programma.", en: "No runs of this programme yet."),

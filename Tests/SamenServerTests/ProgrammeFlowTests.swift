@@ -166,6 +166,10 @@ struct ProgrammeFlowTests {
 
             let guide = try await coordinator.get("/programmes/\(programme.id)/guide")
             #expect(guide.status == .ok && guide.text.contains("Bijeenkomst 4 was te vol.") && guide.text.contains("Wat betekent respect voor jou?"))
+            let file = try await coordinator.get("/programmes/\(programme.id)/guide?download=1")
+            #expect(file.headers.first(name: .contentDisposition) == "attachment; filename=\"respect-v1.html\"")
+            #expect(file.text.hasPrefix("<!DOCTYPE html>") && file.text.contains("<style>") && !file.text.contains("samen.css")
+                    && file.text.contains("Bijeenkomst 4 was te vol."))
             // The region reads the shipped programme's guide, not a school's runs.
             let region = try await Client.login(app, "region")
             #expect(try await region.get("/programmes/\(ProgrammeService.respectFamily)/guide").status == .ok)

@@ -24,6 +24,8 @@ struct ConsentPage: Encodable {
     var action: String?
     var purposes: [Option]
     var organisations: [Option]
+    /// The titles of the programmes the school may run, offered for a programme consent.
+    var programmes: [String]
     var guardians: [Option]
     var givers: [Option]
     var parts: [Option]
@@ -128,8 +130,9 @@ struct ConsentController: RouteCollection {
                     "given_on": LocalDate.today().iso, "expires_on": "", "parts": "support,signals", "note": ""]
         form.merge(values) { _, new in new }
         let chosenParts = Set((form["parts"] ?? "").split(separator: ",").map(String.init))
-        var organisations: [Option] = [], guardians: [Option] = []
+        var organisations: [Option] = [], guardians: [Option] = [], programmes: [String] = []
         if canRecord {
+            programmes = Array(Set(try await req.programmes.library(for: user.viewer, language: language).map(\.title))).sorted()
             organisations = try await Organisation.query(on: req.db).filter(\.$region.$id == student.school.$region.id).sort(\.$name).all()
                 .map { Option(value: $0.id!.uuidString, label: $0.name, selected: form["organisation_id"] == $0.id!.uuidString) }
             guardians = try await req.directory.detail(student, for: user.viewer).guardians
@@ -140,7 +143,7 @@ struct ConsentController: RouteCollection {
             student: student.name.display, studentHref: SiteURL.student(student.id!).path, consents: lines, full: full,
             action: canRecord ? SiteURL.studentConsent(student.id!).path : nil,
             purposes: ConsentPurpose.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("consent_purpose_\($0.rawValue)", language), selected: form["purpose"] == $0.rawValue) },
-            organisations: organisations, guardians: guardians,
+            organisations: organisations, programmes: programmes, guardians: guardians,
             givers: ConsentGiver.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("consent_giver_\($0.rawValue)", language), selected: form["given_by"] == $0.rawValue) },
             parts: ConsentPart.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("consent_part_\($0.rawValue)", language), selected: chosenParts.contains($0.rawValue)) },
             values: form, errors: errors,

@@ -473,8 +473,16 @@ struct ProgrammeController: RouteCollection {
                              overall: runs.isEmpty ? nil : Catalogue.text("guide_overall", language, [String(runs.count), String(finished)]) + " "
                                  + figuresText(overall, language),
                              findings: findings, expectations: programme.definition.expectations.map { $0.text(language) },
-                             settings: programme.definition.settings.map { $0.text(language) })
-        return try await req.renderPage("collaboration/programme-guide", title: "guide_title", titleArguments: [programme.title], page: page)
+                             settings: programme.definition.settings.map { $0.text(language) },
+                             downloadHref: "/programmes/\(programme.id)/guide?download=1", generated: LocalDate.today().display(language))
+        guard req.query[String.self, at: "download"] == "1" else {
+            return try await req.renderPage("collaboration/programme-guide", title: "guide_title", titleArguments: [programme.title], page: page)
+        }
+        // One HTML file with its own style: it opens without Samen, to print or to hand to a teacher-education course.
+        let response = try await req.renderPage("collaboration/programme-guide-file", title: "guide_title", titleArguments: [programme.title], page: page)
+        let name = programme.code.filter { $0.isLetter || $0.isNumber } + "-v\(programme.version).html"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
     }
 
     struct GuidePage: Encodable {
@@ -487,6 +495,8 @@ struct ProgrammeController: RouteCollection {
         var findings: [LinkedItem]
         var expectations: [String]
         var settings: [String]
+        var downloadHref: String
+        var generated: String
     }
 
     func figuresText(_ f: RunFigures, _ language: Language) -> String {
