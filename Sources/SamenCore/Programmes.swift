@@ -2,9 +2,9 @@ import Foundation
 
 // MARK: - Programmes: templates, versions, runs, delivered meetings
 
-/// A text a programme carries in both languages. A school's adaptation
-/// writes the language it works in; the other falls back to it.
-public struct ProgrammeText: Codable, Sendable, Equatable {
+/// A text in both languages, as a programme or a questionnaire carries it. A
+/// school's adaptation writes the language it works in; the other falls back to it.
+public struct BilingualText: Codable, Sendable, Equatable {
     public var nl: String
     public var en: String
 
@@ -17,7 +17,7 @@ public struct ProgrammeText: Codable, Sendable, Equatable {
     }
 
     /// The same text with one language replaced.
-    public func replacing(_ language: Language, with text: String) -> ProgrammeText {
+    public func replacing(_ language: Language, with text: String) -> BilingualText {
         var copy = self
         if language == .nl { copy.nl = text } else { copy.en = text }
         return copy
@@ -27,21 +27,21 @@ public struct ProgrammeText: Codable, Sendable, Equatable {
 /// One point of a meeting's fidelity checklist: was this part delivered as designed?
 public struct FidelityItem: Codable, Sendable, Equatable {
     public var code: String
-    public var text: ProgrammeText
+    public var text: BilingualText
 
-    public init(code: String, text: ProgrammeText) { self.code = code; self.text = text }
+    public init(code: String, text: BilingualText) { self.code = code; self.text = text }
 }
 
 /// A meeting of a programme: number 0 is the kick-off.
 public struct ProgrammeSession: Codable, Sendable, Equatable {
     public var number: Int
-    public var title: ProgrammeText
-    public var goal: ProgrammeText
-    public var activities: ProgrammeText
-    public var materials: ProgrammeText
+    public var title: BilingualText
+    public var goal: BilingualText
+    public var activities: BilingualText
+    public var materials: BilingualText
     public var fidelity: [FidelityItem]
 
-    public init(number: Int, title: ProgrammeText, goal: ProgrammeText, activities: ProgrammeText, materials: ProgrammeText, fidelity: [FidelityItem]) {
+    public init(number: Int, title: BilingualText, goal: BilingualText, activities: BilingualText, materials: BilingualText, fidelity: [FidelityItem]) {
         self.number = number; self.title = title; self.goal = goal; self.activities = activities; self.materials = materials; self.fidelity = fidelity
     }
 
@@ -51,14 +51,14 @@ public struct ProgrammeSession: Codable, Sendable, Equatable {
 
 /// A programme as designed: its meetings and the expectations matrix it starts from.
 public struct ProgrammeDefinition: Codable, Sendable, Equatable {
-    public var title: ProgrammeText
-    public var summary: ProgrammeText
+    public var title: BilingualText
+    public var summary: BilingualText
     public var sessions: [ProgrammeSession]
     /// The rows and columns a run's matrix starts with (the school's students then fill the cells).
-    public var expectations: [ProgrammeText]
-    public var settings: [ProgrammeText]
+    public var expectations: [BilingualText]
+    public var settings: [BilingualText]
 
-    public init(title: ProgrammeText, summary: ProgrammeText, sessions: [ProgrammeSession], expectations: [ProgrammeText], settings: [ProgrammeText]) {
+    public init(title: BilingualText, summary: BilingualText, sessions: [ProgrammeSession], expectations: [BilingualText], settings: [BilingualText]) {
         self.title = title; self.summary = summary; self.sessions = sessions; self.expectations = expectations; self.settings = settings
     }
 
@@ -98,8 +98,8 @@ public struct ProgrammeDefinition: Codable, Sendable, Equatable {
         let added = field("new_title", limit: Self.maxTitle, required: false)
         if !added.isEmpty {
             let number = (sessions.map(\.number).max() ?? 0) + 1
-            sessions.append(ProgrammeSession(number: number, title: ProgrammeText(added), goal: ProgrammeText(""), activities: ProgrammeText(""),
-                                             materials: ProgrammeText(""), fidelity: []))
+            sessions.append(ProgrammeSession(number: number, title: BilingualText(added), goal: BilingualText(""), activities: BilingualText(""),
+                                             materials: BilingualText(""), fidelity: []))
         }
         if sessions.count > Self.maxSessions { problems.append(.init(field: "new_title", key: "programme_too_many_sessions", arguments: [String(Self.maxSessions)])) }
         // Meetings keep consecutive numbers, the kick-off first.
@@ -113,7 +113,7 @@ public struct ProgrammeDefinition: Codable, Sendable, Equatable {
     /// checklist codes unique within a meeting, at most 12 points, and the matrix's starting rows and columns.
     public func validated() -> Validated<ProgrammeDefinition> {
         var problems: [FieldProblem] = []
-        func check(_ t: ProgrammeText, _ field: String, limit: Int, required: Bool) {
+        func check(_ t: BilingualText, _ field: String, limit: Int, required: Bool) {
             if required && t.nl.trimmed.isEmpty && t.en.trimmed.isEmpty { problems.append(.init(field: field, key: "import_required")) }
             if t.nl.count > limit || t.en.count > limit { problems.append(.init(field: field, key: "import_too_long", arguments: [String(limit)])) }
         }
@@ -158,7 +158,7 @@ public struct ProgrammeDefinition: Codable, Sendable, Equatable {
             var n = previous.count + used.count + 1
             while previous.contains(where: { $0.code == "f\(n)" }) || used.contains("f\(n)") { n += 1 }
             used.insert("f\(n)")
-            return FidelityItem(code: "f\(n)", text: ProgrammeText(line))
+            return FidelityItem(code: "f\(n)", text: BilingualText(line))
         }
     }
 }

@@ -37,7 +37,7 @@ struct ProgrammeFlowTests {
 
             // Adapting makes version 2; version 1 and the run on it are unchanged; only the latest version is adapted.
             var adapted = programme.definition
-            adapted.sessions[4].materials = ProgrammeText("Twee casussen")
+            adapted.sessions[4].materials = BilingualText("Twee casussen")
             let v2 = try await coordinator.json(.POST, "/api/v1/programmes/\(programme.id)/versions", adapted)
             #expect(v2.status == .created, "\(v2.text)")
             let second = try v2.content.decode(ProgrammeJSON.self)

@@ -69,7 +69,7 @@ extension DemoLoader {
         // After the evaluation the school adapted meeting 4 (version 2).
         var adapted = copy.definition
         if let i = adapted.sessions.firstIndex(where: { $0.number == 4 }) {
-            adapted.sessions[i].materials = ProgrammeText(nl: "Twee korte casussen (niet drie: meer tijd voor het gesprek); de namen van de vertrouwenspersonen van de school.",
+            adapted.sessions[i].materials = BilingualText(nl: "Twee korte casussen (niet drie: meer tijd voor het gesprek); de namen van de vertrouwenspersonen van de school.",
                                                           en: "Two short cases (not three: more time for the talk); the names of the school's confidential advisers.")
         }
         let v2 = try await service.adapt(copy, definition: adapted, by: coordinator)
