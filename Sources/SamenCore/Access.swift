@@ -44,6 +44,8 @@ public enum Resource: String, CaseIterable, Sendable {
     case cases
     /// The programme library, programme runs with their pairs and delivered meetings, and the expectations matrix.
     case programme
+    /// Questionnaires of the evaluation line (instruments) and, later, their waves.
+    case questionnaire
 }
 
 /// How far a person's view of students reaches.
@@ -207,6 +209,14 @@ public enum AccessPolicy {
         case (.programme, .region), (.programme, .researcher):
             // The library and its guide (runs only as figures).
             return action == .read
+        case (.questionnaire, .researcher):
+            // Their own instruments (checked per record); the shipped ones to read and copy.
+            return true
+        case (.questionnaire, .region), (.questionnaire, .leader), (.questionnaire, .coordinator):
+            // The instruments behind the results they read.
+            return action == .read || action == .export
+        case (.questionnaire, _):
+            return false
         }
     }
 

@@ -238,3 +238,31 @@ public enum QuestionnaireScoring {
     /// Below this alpha a report warns that the scale is not reliable enough to compare groups on.
     public static let alphaWarning = 0.70
 }
+
+extension Questionnaire {
+    /// Reads a definition file: JSON as `docs/evaluation.md` describes, then `validated()`. A file that is not such JSON
+    /// is refused with the place in the document (`items[3].kind`) and what was wrong there.
+    public static func read(json bytes: [UInt8]) -> Validated<Questionnaire> {
+        guard !bytes.isEmpty else { return .failure([.init(field: "definition", key: "import_no_file")]) }
+        guard bytes.count <= 1_000_000 else { return .failure([.init(field: "definition", key: "questionnaire_too_large")]) }
+        do {
+            return try JSONDecoder().decode(Questionnaire.self, from: Data(bytes)).validated()
+        } catch let DecodingError.keyNotFound(key, context) {
+            return .failure([.init(field: "definition", key: "questionnaire_json_missing", arguments: [path(context.codingPath + [key])])])
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            return .failure([.init(field: "definition", key: "questionnaire_json_type", arguments: [path(context.codingPath)])])
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            return .failure([.init(field: "definition", key: "questionnaire_json_value", arguments: [path(context.codingPath)])])
+        } catch {
+            return .failure([.init(field: "definition", key: "questionnaire_not_json")])
+        }
+    }
+
+    /// `items[3].kind` from a decoding path.
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce("") { text, key in
+            if let index = key.intValue { return text + "[\(index)]" }
+            return text.isEmpty ? key.stringValue : text + "." + key.stringValue
+        }
+    }
+}

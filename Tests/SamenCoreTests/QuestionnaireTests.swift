@@ -32,6 +32,22 @@ struct QuestionnaireTests {
         }
     }
 
+    @Test("A file that is not a questionnaire is refused with the place in the document")
+    func readsFiles() throws {
+        guard case .success(let q) = Questionnaire.read(json: Array(try JSONEncoder().encode(scan))) else { Issue.record("refused"); return }
+        #expect(q == scan)
+        var text = String(decoding: try JSONEncoder().encode(scan), as: UTF8.self)
+        text = text.replacingOccurrences(of: "\"kind\":\"scaled\"", with: "\"kind\":\"slider\"")
+        #expect(problems(Questionnaire.read(json: Array(text.utf8))) == ["definition": "questionnaire_json_value"])
+        guard case .failure(let p) = Questionnaire.read(json: Array(#"{"code": "x", "version": 1}"#.utf8)) else { Issue.record("accepted"); return }
+        #expect(p[0].key == "questionnaire_json_missing" && p[0].arguments == ["title"])
+        guard case .failure(let typed) = Questionnaire.read(json: Array(text.replacingOccurrences(of: "\"version\":1", with: "\"version\":\"1\"").utf8)) else {
+            Issue.record("accepted"); return
+        }
+        #expect(typed[0].key == "questionnaire_json_type" && typed[0].arguments == ["version"])
+        #expect(problems(Questionnaire.read(json: Array("code;title".utf8))) == ["definition": "questionnaire_not_json"])
+    }
+
     @Test("A definition with an unknown scale, duplicate codes, a reversed choice item or a bad answer scale is refused with the place")
     func refusesDefinitions() {
         var q = scan

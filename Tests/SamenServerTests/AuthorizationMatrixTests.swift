@@ -428,6 +428,19 @@ struct AuthorizationMatrixTests {
             inScope: "200 404 200 200 200 200 404", outOfScope: "200 404 404 404 404 404 404", anonymous: 401),
         Row(route: "POST /api/v1/schools/:school/pairs", path: "/api/v1/schools/{school}/pairs", body: .json,
             inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 401),
+        // Questionnaires: the researcher's and the administrator's; the school's managers and the region read them
+        Row(route: "GET /questionnaires", path: "/questionnaires", inScope: "200 200 200 200 403 403 200", anonymous: 303),
+        Row(route: "POST /questionnaires/import", path: "/questionnaires/import", body: .form, inScope: "400 403 403 403 403 403 400", anonymous: 303),
+        Row(route: "GET /questionnaires/:questionnaire", path: "/questionnaires/{questionnaire}",
+            inScope: "200 200 200 200 403 403 200", outOfScope: "200 404 404 404 403 403 404", anonymous: 303),
+        Row(route: "GET /questionnaires/:questionnaire/export", path: "/questionnaires/{questionnaire}/export",
+            inScope: "200 200 200 200 403 403 200", outOfScope: "200 404 404 404 403 403 404", anonymous: 303),
+        Row(route: "POST /questionnaires/:questionnaire/copy", path: "/questionnaires/{questionnaire}/copy", body: .form,
+            inScope: "303 403 403 403 403 403 303", outOfScope: "303 403 403 403 403 403 404", anonymous: 303),
+        Row(route: "GET /api/v1/questionnaires", path: "/api/v1/questionnaires", inScope: "200 200 200 200 403 403 200", anonymous: 401),
+        Row(route: "GET /api/v1/questionnaires/:questionnaire", path: "/api/v1/questionnaires/{questionnaire}",
+            inScope: "200 200 200 200 403 403 200", outOfScope: "200 404 404 404 403 403 404", anonymous: 401),
+        Row(route: "POST /api/v1/questionnaires", path: "/api/v1/questionnaires", body: .json, inScope: "400 403 403 403 403 403 400", anonymous: 401),
         // An action is closed once: by the administrator first; after that 409 for those who may close it.
         Row(route: "POST /meetings/:meeting/actions/:action/done", path: "/meetings/{meeting}/actions/{action}/done", body: .form,
             inScope: "303 403 409 409 403 403 403", outOfScope: "303 403 404 404 404 404 403", anonymous: 303),
@@ -465,6 +478,7 @@ struct AuthorizationMatrixTests {
             ("{action}", pick(fixtures.action)), ("{apiAction}", pick(fixtures.apiAction)), ("{consent}", pick(fixtures.consent)), ("{case}", pick(fixtures.caseID)),
             ("{label}", pick(fixtures.label)), ("{programme}", pick(fixtures.programme)), ("{run}", pick(fixtures.run)),
             ("{pair}", pick(fixtures.pair)), ("{delivery}", pick(fixtures.delivery)),
+            ("{questionnaire}", pick(fixtures.questionnaire)),
             ("{guardian}", world.demo.links.first { $0.studentID == student }!.guardianID.uuidString),
         ]
         return values.reduce(path) { $0.replacingOccurrences(of: $1.0, with: $1.1) }

@@ -96,6 +96,7 @@ enum Navigation {
             items.append(("nav_screening", .instruments))
         }
         if viewer.can(.read, .programme) { items.append(("nav_programmes", .programmes)) }
+        if viewer.can(.read, .questionnaire) { items.append(("nav_questionnaires", .questionnaires)) }
         if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
         if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
         if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }

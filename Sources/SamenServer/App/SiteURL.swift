@@ -81,6 +81,7 @@ enum SiteURL: Sendable {
     case team(UUID)
     case cases(UUID)
     case programmes
+    case questionnaires
     case pairs(UUID)
     case studentCases(UUID)
     case consentWithdraw(student: UUID, consent: UUID)
@@ -174,6 +175,7 @@ enum SiteURL: Sendable {
         case .team(let id): return "/schools/\(id)/team"
         case .cases(let id): return "/schools/\(id)/cases"
         case .programmes: return "/programmes"
+        case .questionnaires: return "/questionnaires"
         case .pairs(let id): return "/schools/\(id)/pairs"
         case .studentCases(let id): return "/students/\(id)/cases"
         case .consentWithdraw(let student, let consent): return "/students/\(student)/consent/\(consent)/withdraw"

@@ -32,5 +32,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: MeetingController())
     try app.register(collection: CaseController())
     try app.register(collection: ProgrammeController())
+    try app.register(collection: QuestionnaireController())
     try app.register(collection: GuardianController())
 }

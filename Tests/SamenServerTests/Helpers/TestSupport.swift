@@ -149,6 +149,8 @@ struct SignalFixtures {
     var run: (home: UUID, other: UUID) = (UUID(), UUID())
     var pair: (home: UUID, other: UUID) = (UUID(), UUID())
     var delivery: (home: UUID, other: UUID) = (UUID(), UUID())
+    /// A questionnaire everyone with access may read (the shipped collaboration scan), and one the administrator owns.
+    var questionnaire: (home: UUID, other: UUID) = (UUID(), UUID())
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -231,6 +233,10 @@ struct SignalFixtures {
         let otherRun = try await programme(school: world.other.id, by: admin, teacher: otherTeacher, worker: otherWorker, group: world.otherGroup.id)
         fixtures.programme = (homeRun.0, otherRun.0); fixtures.run = (homeRun.1, otherRun.1); fixtures.pair = (homeRun.2, otherRun.2)
         fixtures.delivery = (homeRun.3, otherRun.3)
+        let questionnaires = QuestionnaireService(db: app.db)
+        try await questionnaires.ensureShipped()
+        fixtures.questionnaire = (QuestionnaireService.shippedFamily(0),
+                                  try await questionnaires.importDefinition(EvaluationInstruments.collaborationScan, owner: admin))
         return fixtures
     }
 }
