@@ -343,12 +343,12 @@ def test_respect_run_pair_logs_a_meeting_and_students_shape_the_matrix(browser):
     without an account; the coordinator sees it with the cell, publishes, and the poster shows it."""
     login(browser, "teacher")
     pair = browser.find_element(By.ID, "my-pairs").text
-    assert "Yasmina El Idrissi" in pair and "volgende: Bijeenkomst 4" in pair
+    assert "Yasmina El Idrissi" in pair and "volgende: Bijeenkomst" in pair
     navigates(browser, browser.find_element(By.LINK_TEXT, "Programma's").click)
     navigates(browser, browser.find_elements(By.CSS_SELECTOR, "#runs a")[0].click)
     assert "Respect" in browser.find_element(By.TAG_NAME, "h1").text
     navigates(browser, browser.find_elements(By.CSS_SELECTOR, "#delivery-grid a[href*='/sessions/']")[0].click)
-    assert "Online en buiten school" in browser.find_element(By.TAG_NAME, "main").text
+    assert "Checklist" in browser.find_element(By.TAG_NAME, "main").text
     browser.find_element(By.ID, "present").send_keys("23")
     browser.find_element(By.ID, "expected").send_keys("27")
     browser.find_elements(By.CSS_SELECTOR, "input[name='fidelity[]']")[0].click()
@@ -383,3 +383,36 @@ def test_respect_run_pair_logs_a_meeting_and_students_shape_the_matrix(browser):
     assert "gepubliceerd" in browser.find_element(By.ID, "matrix-notice").text
     navigates(browser, browser.find_elements(By.CSS_SELECTOR, "#published a")[0].click)
     assert "We zetten onze locatie uit in de groepsapp" in browser.find_element(By.ID, "poster").text
+
+
+def test_teacher_fills_in_a_questionnaire_on_a_phone_and_the_count_rises(browser, phone):
+    """The researcher puts the collaboration scan to the home school; the teacher finds it on
+    the home page of a phone, answers every question and sends; the researcher's response count
+    for the school goes up by one."""
+    login(browser, "researcher")
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Metingen").click)
+    browser.find_element(By.ID, "name").send_keys("Browsertest nulmeting")
+    Select(browser.find_element(By.ID, "questionnaire_id")).select_by_visible_text("Samenwerkingsscan school en jeugdhulp (v1)")
+    for box in browser.find_elements(By.CSS_SELECTOR, "input[name='school_ids[]']"):
+        if "OBS De Regenboog" in box.find_element(By.XPATH, "..").text:
+            box.click()
+    navigates(browser, browser.find_element(By.ID, "create-wave").click)
+    wave = browser.current_url
+    before = int(browser.find_element(By.CSS_SELECTOR, "#rates tbody tr td:nth-child(4)").text)
+
+    login(phone, "teacher")
+    navigates(phone, phone.find_element(By.CSS_SELECTOR, "#my-questionnaires a").click)
+    questions = phone.find_elements(By.CSS_SELECTOR, "fieldset.question")
+    assert len(questions) == 20
+    for question in questions:
+        option = question.find_elements(By.CSS_SELECTOR, "input[type=radio]")[3]
+        phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", option)
+        option.click()
+    send = phone.find_element(By.ID, "send-answers")
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", send)
+    navigates(phone, send.click)
+    assert "Verstuurd" in phone.find_element(By.ID, "respond-notice").text
+
+    browser.get(wave)
+    after = int(browser.find_element(By.CSS_SELECTOR, "#rates tbody tr td:nth-child(4)").text)
+    assert after == before + 1

@@ -142,7 +142,7 @@ public struct Questionnaire: Codable, Sendable, Equatable {
 }
 
 /// One respondent's answers: scaled and fidelity answers as numbers, choices as their code, texts as text.
-public struct QuestionnaireAnswers: Sendable, Equatable {
+public struct QuestionnaireAnswers: Codable, Sendable, Equatable {
     public var values: [String: Double]
     public var choices: [String: String]
     public var texts: [String: String]
@@ -152,6 +152,15 @@ public struct QuestionnaireAnswers: Sendable, Equatable {
     }
 
     public static let maxText = 2_000
+
+    /// The answers as the response form shows them again (to resume).
+    public var form: [String: String] {
+        var form = texts.merging(choices) { a, _ in a }
+        for (key, value) in values { form[key] = String(Int(value)) }
+        return form
+    }
+
+    public var isEmpty: Bool { values.isEmpty && choices.isEmpty && texts.isEmpty }
 
     /// Reads a response form (keys as `Questionnaire.answerKeys`). Saving as you go accepts any subset;
     /// submitting (`complete`) also needs every item that is not optional.

@@ -133,4 +133,24 @@ struct QuestionnaireTests {
             Issue.record("one respondent gave an alpha"); return
         }
     }
+
+    @Test("A wave needs a name, a period from today within a year, schools offered and one's own baseline")
+    func waveFields() {
+        let today = LocalDate(year: 2026, month: 11, day: 23)!
+        let school = UUID(), other = UUID(), baseline = UUID()
+        func read(_ form: [String: String], _ schools: [String]) -> Validated<WaveFields> {
+            WaveFields.read(form: form, schools: schools, schoolsOffered: [school], baselines: [baseline], today: today)
+        }
+        guard case .success(let wave) = read(["name": " Nulmeting ", "opens_on": "2026-11-23", "closes_on": "2026-12-21", "baseline_id": baseline.uuidString],
+                                             [school.uuidString]) else { Issue.record("refused"); return }
+        #expect(wave.name == "Nulmeting" && wave.schoolIDs == [school] && wave.baselineID == baseline)
+        let found = problems(read(["name": "", "opens_on": "2026-11-22", "closes_on": "2026-11-22", "baseline_id": UUID().uuidString],
+                                  [other.uuidString]))
+        #expect(found == ["name": "import_required", "opens_on": "wave_opens_past", "closes_on": "wave_bad_period",
+                          "school_ids": "wave_bad_schools", "baseline_id": "wave_bad_baseline"])
+        #expect(problems(read(["name": "x", "opens_on": "2026-11-23", "closes_on": "2027-12-01"], [school.uuidString])) == ["closes_on": "wave_bad_period"])
+        #expect(WaveState.of(opens: today, closes: today, today: today) == .open)
+        #expect(WaveState.of(opens: today.adding(days: 1), closes: today.adding(days: 2), today: today) == .planned)
+        #expect(responseRate(completed: 3, invited: 4) == 75 && responseRate(completed: 0, invited: 0) == nil)
+    }
 }

@@ -441,6 +441,18 @@ struct AuthorizationMatrixTests {
         Row(route: "GET /api/v1/questionnaires/:questionnaire", path: "/api/v1/questionnaires/{questionnaire}",
             inScope: "200 200 200 200 403 403 200", outOfScope: "200 404 404 404 403 403 404", anonymous: 401),
         Row(route: "POST /api/v1/questionnaires", path: "/api/v1/questionnaires", body: .json, inScope: "400 403 403 403 403 403 400", anonymous: 401),
+        // Waves: the researcher's own (the administrator's all); the invited teachers and youth-care workers answer
+        Row(route: "GET /waves", path: "/waves", inScope: "200 403 403 403 403 403 200", anonymous: 303),
+        Row(route: "POST /waves", path: "/waves", body: .form, inScope: "400 403 403 403 403 403 400", anonymous: 303),
+        Row(route: "GET /waves/:wave", path: "/waves/{wave}", inScope: "200 403 403 403 403 403 200", outOfScope: "200 403 403 403 403 403 404", anonymous: 303),
+        Row(route: "GET /waves/:wave/respond", path: "/waves/{wave}/respond",
+            inScope: "404 404 404 404 200 200 404", outOfScope: "404 404 404 404 404 404 404", anonymous: 303),
+        Row(route: "POST /waves/:wave/respond", path: "/waves/{wave}/respond", body: .form,
+            inScope: "404 404 404 404 200 200 404", outOfScope: "404 404 404 404 404 404 404", anonymous: 303),
+        Row(route: "GET /api/v1/waves", path: "/api/v1/waves", inScope: "200 403 403 403 403 403 200", anonymous: 401),
+        Row(route: "POST /api/v1/waves", path: "/api/v1/waves", body: .json, inScope: "400 403 403 403 403 403 400", anonymous: 401),
+        Row(route: "GET /api/v1/waves/:wave", path: "/api/v1/waves/{wave}",
+            inScope: "200 403 403 403 403 403 200", outOfScope: "200 403 403 403 403 403 404", anonymous: 401),
         // An action is closed once: by the administrator first; after that 409 for those who may close it.
         Row(route: "POST /meetings/:meeting/actions/:action/done", path: "/meetings/{meeting}/actions/{action}/done", body: .form,
             inScope: "303 403 409 409 403 403 403", outOfScope: "303 403 404 404 404 404 403", anonymous: 303),
@@ -478,7 +490,7 @@ struct AuthorizationMatrixTests {
             ("{action}", pick(fixtures.action)), ("{apiAction}", pick(fixtures.apiAction)), ("{consent}", pick(fixtures.consent)), ("{case}", pick(fixtures.caseID)),
             ("{label}", pick(fixtures.label)), ("{programme}", pick(fixtures.programme)), ("{run}", pick(fixtures.run)),
             ("{pair}", pick(fixtures.pair)), ("{delivery}", pick(fixtures.delivery)),
-            ("{questionnaire}", pick(fixtures.questionnaire)),
+            ("{questionnaire}", pick(fixtures.questionnaire)), ("{wave}", pick(fixtures.wave)),
             ("{guardian}", world.demo.links.first { $0.studentID == student }!.guardianID.uuidString),
         ]
         return values.reduce(path) { $0.replacingOccurrences(of: $1.0, with: $1.1) }

@@ -97,6 +97,7 @@ enum Navigation {
         }
         if viewer.can(.read, .programme) { items.append(("nav_programmes", .programmes)) }
         if viewer.can(.read, .questionnaire) { items.append(("nav_questionnaires", .questionnaires)) }
+        if [Role.admin, .researcher].contains(user.role) { items.append(("nav_waves", .waves)) }
         if viewer.can(.read, .directory) && AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_staff", .staff)) }
         if viewer.can(.read, .organisation) { items.append(("nav_organisations", .organisations)) }
         if viewer.can(.read, .account) { items.append(("nav_accounts", .accounts)) }

@@ -59,3 +59,17 @@ extension SQLRow {
                    last: try decode(column: prefix + "last_name", as: String.self))
     }
 }
+
+/// Documents kept as JSON text in a column (a programme's definition, a matrix, a questionnaire, answers):
+/// keys sorted, so the same document is the same text on both databases.
+enum JSONText {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}

@@ -82,6 +82,7 @@ enum SiteURL: Sendable {
     case cases(UUID)
     case programmes
     case questionnaires
+    case waves
     case pairs(UUID)
     case studentCases(UUID)
     case consentWithdraw(student: UUID, consent: UUID)
@@ -176,6 +177,7 @@ enum SiteURL: Sendable {
         case .cases(let id): return "/schools/\(id)/cases"
         case .programmes: return "/programmes"
         case .questionnaires: return "/questionnaires"
+        case .waves: return "/waves"
         case .pairs(let id): return "/schools/\(id)/pairs"
         case .studentCases(let id): return "/students/\(id)/cases"
         case .consentWithdraw(let student, let consent): return "/students/\(student)/consent/\(consent)/withdraw"

@@ -33,5 +33,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: CaseController())
     try app.register(collection: ProgrammeController())
     try app.register(collection: QuestionnaireController())
+    try app.register(collection: WaveController())
     try app.register(collection: GuardianController())
 }

@@ -1041,7 +1041,7 @@ struct ProgrammeController: RouteCollection {
         case .failure(let problems): throw SamenError.invalid(problems[0].key, field: problems[0].field, problems[0].arguments)
         case .success(let checked):
             try await req.programmes.saveDraft(checked, runID: run.id)
-            return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(string: try ProgrammeService.encode(checked)))
+            return Response(status: .ok, headers: ["Content-Type": "application/json; charset=utf-8"], body: .init(string: try JSONText.encode(checked)))
         }
     }
 

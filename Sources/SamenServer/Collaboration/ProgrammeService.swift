@@ -112,16 +112,6 @@ struct ProgrammeService {
     /// The shipped Respect programme's family: the same on every installation.
     static let respectFamily = UUID(uuidString: "5A3E0000-0000-4000-8000-000000000001")!
 
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
-    }
-
     // MARK: Library
 
     /// Puts the shipped templates in the library once.
@@ -129,14 +119,14 @@ struct ProgrammeService {
         if try await sql.raw("SELECT 1 AS x FROM programmes WHERE family_id = \(bind: Self.respectFamily)").first() != nil { return }
         try await sql.insert(into: "programmes").columns("id", "family_id", "version", "school_id", "code", "definition", "based_on_id", "created_by", "created_at")
             .values(SQLBind(Self.respectFamily), SQLBind(Self.respectFamily), SQLBind(1), SQLLiteral.null, SQLBind("respect"),
-                    SQLBind(try Self.encode(ProgrammeLibrary.respect)), SQLLiteral.null, SQLLiteral.null, SQLBind(Date()))
+                    SQLBind(try JSONText.encode(ProgrammeLibrary.respect)), SQLLiteral.null, SQLLiteral.null, SQLBind(Date()))
             .ignoringConflicts(with: ["family_id", "version"]).run()
     }
 
     private static let programmeColumns = "p.id, p.family_id, p.version, p.school_id, s.name AS school, p.code, p.definition, p.based_on_id, p.created_at"
 
     private func programme(_ r: SQLRow, language: Language) throws -> ProgrammeJSON {
-        let definition = try Self.decode(ProgrammeDefinition.self, try r.decode(column: "definition", as: String.self))
+        let definition = try JSONText.decode(ProgrammeDefinition.self, try r.decode(column: "definition", as: String.self))
         return ProgrammeJSON(id: try r.uuid("id"), family_id: try r.uuid("family_id"), version: try r.decode(column: "version", as: Int.self),
                              school_id: try r.optionalUUID("school_id"), school: try r.decode(column: "school", as: String?.self),
                              code: try r.decode(column: "code", as: String.self), title: definition.title.text(language),
@@ -191,7 +181,7 @@ struct ProgrammeService {
 
     private func insert(id: UUID, family: UUID, version: Int, schoolID: UUID?, code: String, definition: ProgrammeDefinition, basedOn: UUID?, by: UUID) async throws {
         try await sql.insert(into: "programmes").columns("id", "family_id", "version", "school_id", "code", "definition", "based_on_id", "created_by", "created_at")
-            .values(SQLBind(id), SQLBind(family), SQLBind(version), SQLBind(schoolID), SQLBind(code), SQLBind(try Self.encode(definition)),
+            .values(SQLBind(id), SQLBind(family), SQLBind(version), SQLBind(schoolID), SQLBind(code), SQLBind(try JSONText.encode(definition)),
                     SQLBind(basedOn), SQLBind(by), SQLBind(Date()))
             .run()
     }
@@ -203,7 +193,7 @@ struct ProgrammeService {
         """
 
     private func run(_ r: SQLRow, language: Language) throws -> RunJSON {
-        let definition = try Self.decode(ProgrammeDefinition.self, try r.decode(column: "definition", as: String.self))
+        let definition = try JSONText.decode(ProgrammeDefinition.self, try r.decode(column: "definition", as: String.self))
         return RunJSON(id: try r.uuid("id"), school_id: try r.uuid("school_id"), school: try r.decode(column: "school", as: String.self),
                        programme_id: try r.uuid("programme_id"), programme: definition.title.text(language), version: try r.decode(column: "version", as: Int.self),
                        title: try r.decode(column: "title", as: String.self), starts_on: try r.decode(column: "starts_on", as: String.self),
@@ -256,7 +246,7 @@ struct ProgrammeService {
         var draft = ExpectationMatrix(expectations: programme.definition.expectations.map { $0.text(language) },
                                       settings: programme.definition.settings.map { $0.text(language) })
         if let previous, let last = try await published(runID: previous.id).first { draft = last.matrix }
-        let document = try Self.encode(draft)
+        let document = try JSONText.encode(draft)
         try await db.transaction { database in
             let tx = database as! any SQLDatabase
             try await tx.insert(into: "programme_runs")
@@ -363,7 +353,7 @@ struct ProgrammeService {
         DeliveryJSON(id: try r.uuid("id"), run_id: try r.uuid("run_id"), pair_id: try r.uuid("pair_id"), session: try r.decode(column: "session", as: Int.self),
                      delivered_on: try r.decode(column: "delivered_on", as: String.self), present: try r.decode(column: "present", as: Int.self),
                      expected: try r.decode(column: "expected", as: Int.self),
-                     done: try Self.decode([String].self, try r.decode(column: "done", as: String.self)), items: try r.decode(column: "items", as: Int.self),
+                     done: try JSONText.decode([String].self, try r.decode(column: "done", as: String.self)), items: try r.decode(column: "items", as: Int.self),
                      reflection_teacher: try r.decode(column: "reflection_teacher", as: String.self),
                      reflection_youthworker: try r.decode(column: "reflection_youthworker", as: String.self))
     }
@@ -394,7 +384,7 @@ struct ProgrammeService {
             .columns("id", "run_id", "pair_id", "session", "delivered_on", "present", "expected", "done", "items", "reflection_teacher", "reflection_youthworker",
                      "recorded_by", "recorded_at")
             .values(SQLBind(id), SQLBind(runID), SQLBind(pair.id), SQLBind(session.number), SQLBind(fields.date.iso), SQLBind(fields.present),
-                    SQLBind(fields.expected), SQLBind(try Self.encode(done)), SQLBind(session.fidelity.count),
+                    SQLBind(fields.expected), SQLBind(try JSONText.encode(done)), SQLBind(session.fidelity.count),
                     SQLBind(byTeacherSide == true ? fields.reflection : ""), SQLBind(byTeacherSide == false ? fields.reflection : ""),
                     SQLBind(accountID), SQLBind(Date()))
             .run()
@@ -412,11 +402,11 @@ struct ProgrammeService {
     func draft(runID: UUID) async throws -> ExpectationMatrix {
         let text = try await sql.raw("SELECT document FROM expectation_matrices WHERE run_id = \(bind: runID) AND version = 0")
             .first(decodingColumn: "document", as: String.self)
-        return try text.map { try Self.decode(ExpectationMatrix.self, $0) } ?? ExpectationMatrix(expectations: [], settings: [])
+        return try text.map { try JSONText.decode(ExpectationMatrix.self, $0) } ?? ExpectationMatrix(expectations: [], settings: [])
     }
 
     func saveDraft(_ matrix: ExpectationMatrix, runID: UUID) async throws {
-        try await sql.update("expectation_matrices").set("document", to: SQLBind(try Self.encode(matrix)))
+        try await sql.update("expectation_matrices").set("document", to: SQLBind(try JSONText.encode(matrix)))
             .where("run_id", .equal, SQLBind(runID)).where("version", .equal, SQLBind(0)).run()
     }
 
@@ -426,7 +416,7 @@ struct ProgrammeService {
             SELECT version, published_at, document FROM expectation_matrices WHERE run_id = \(bind: runID) AND version > 0 ORDER BY version DESC
             """).all().map { r in
             PublishedMatrixJSON(version: try r.decode(column: "version", as: Int.self), published_at: try r.decode(column: "published_at", as: Date.self),
-                                matrix: try Self.decode(ExpectationMatrix.self, try r.decode(column: "document", as: String.self)))
+                                matrix: try JSONText.decode(ExpectationMatrix.self, try r.decode(column: "document", as: String.self)))
         }
     }
 
@@ -436,7 +426,7 @@ struct ProgrammeService {
             SELECT run_id, published_at, document FROM expectation_matrices WHERE school_id = \(bind: schoolID) AND version > 0
             ORDER BY published_at DESC LIMIT 1
             """).first() else { return nil }
-        return (try Self.decode(ExpectationMatrix.self, try r.decode(column: "document", as: String.self)), try r.decode(column: "published_at", as: Date.self),
+        return (try JSONText.decode(ExpectationMatrix.self, try r.decode(column: "document", as: String.self)), try r.decode(column: "published_at", as: Date.self),
                 try r.uuid("run_id"))
     }
 
@@ -453,7 +443,7 @@ struct ProgrammeService {
                 .first(decodingColumn: "v", as: Int?.self)
             let version = ((latest ?? nil) ?? 0) + 1
             try await tx.insert(into: "expectation_matrices").columns("id", "run_id", "school_id", "version", "document", "published_at", "published_by")
-                .values(SQLBind(UUID()), SQLBind(runID), SQLBind(schoolID), SQLBind(version), SQLBind(try Self.encode(draft)), SQLBind(Date()), SQLBind(accountID))
+                .values(SQLBind(UUID()), SQLBind(runID), SQLBind(schoolID), SQLBind(version), SQLBind(try JSONText.encode(draft)), SQLBind(Date()), SQLBind(accountID))
                 .run()
             let wanted = draft.expectations.map { $0.lowercased() }
             for label in labels {

@@ -57,6 +57,8 @@ struct HomePage: Encodable {
     var myTeams: [LinkedItem] = []
     /// A teacher's or youth-care worker's pairs, with the programme meeting each has to deliver next.
     var myPairs: [LinkedItem] = []
+    /// Open waves this person is invited to answer.
+    var myQuestionnaires: [LinkedItem] = []
 }
 
 struct SchoolsPage: Encodable {
@@ -293,6 +295,12 @@ struct DirectoryController: RouteCollection {
             return LinkedItem(label: a.text, href: "/meetings/\(a.meeting_id)#actions",
                               detail: Catalogue.text("action_due", language) + " " + (LocalDate(iso: a.due_on)?.display(language) ?? a.due_on)
                                   + (a.overdue ? " · " + Catalogue.text("action_overdue", language) : ""))
+        }
+        if WaveService.respondentRoles.contains(user.role.rawValue) {
+            page.myQuestionnaires = try await req.waves.open(for: user.accountID, language: language).map { w in
+                LinkedItem(label: w.questionnaire, href: "/waves/\(w.id)/respond",
+                           detail: Catalogue.text("home_questionnaire_until", language, [LocalDate(iso: w.closes_on)?.display(language) ?? w.closes_on]))
+            }
         }
         if [Role.teacher, .youthworker].contains(user.role) {
             let programmes = req.programmes

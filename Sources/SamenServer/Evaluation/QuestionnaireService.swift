@@ -35,7 +35,7 @@ struct QuestionnaireService {
 
     private func insert(id: UUID, family: UUID, version: Int, definition: Questionnaire, owner: UUID?, basedOn: UUID?) async throws {
         try await sql.insert(into: "questionnaires").columns("id", "family_id", "version", "code", "definition", "owner_id", "based_on_id", "created_at")
-            .values(SQLBind(id), SQLBind(family), SQLBind(version), SQLBind(definition.code), SQLBind(try ProgrammeService.encode(definition)),
+            .values(SQLBind(id), SQLBind(family), SQLBind(version), SQLBind(definition.code), SQLBind(try JSONText.encode(definition)),
                     SQLBind(owner), SQLBind(basedOn), SQLBind(Date()))
             .ignoringConflicts(with: ["family_id", "version"]).run()
     }
@@ -46,7 +46,7 @@ struct QuestionnaireService {
         """
 
     private func row(_ r: SQLRow, _ language: Language) throws -> QuestionnaireJSON {
-        let definition = try ProgrammeService.decode(Questionnaire.self, try r.decode(column: "definition", as: String.self))
+        let definition = try JSONText.decode(Questionnaire.self, try r.decode(column: "definition", as: String.self))
         let owner = try r.optionalUUID("owner_id")
         return QuestionnaireJSON(id: try r.uuid("id"), family_id: try r.uuid("family_id"), version: try r.decode(column: "version", as: Int.self),
                                  code: try r.decode(column: "code", as: String.self), title: definition.title.text(language), owner_id: owner,

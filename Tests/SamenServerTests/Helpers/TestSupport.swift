@@ -151,6 +151,8 @@ struct SignalFixtures {
     var delivery: (home: UUID, other: UUID) = (UUID(), UUID())
     /// A questionnaire everyone with access may read (the shipped collaboration scan), and one the administrator owns.
     var questionnaire: (home: UUID, other: UUID) = (UUID(), UUID())
+    /// Open waves of the collaboration scan: the researcher's over the home school, the administrator's over the other.
+    var wave: (home: UUID, other: UUID) = (UUID(), UUID())
 
     static func make(_ app: Application, _ world: TestWorld) async throws -> SignalFixtures {
         let coordinator = world.demo.people.first { $0.username == "coordinator" }!.id
@@ -237,6 +239,13 @@ struct SignalFixtures {
         try await questionnaires.ensureShipped()
         fixtures.questionnaire = (QuestionnaireService.shippedFamily(0),
                                   try await questionnaires.importDefinition(EvaluationInstruments.collaborationScan, owner: admin))
+        let researcher = world.demo.people.first { $0.username == "researcher" }!.id
+        let waves = WaveService(db: app.db)
+        func wave(_ school: UUID, _ owner: UUID) async throws -> UUID {
+            try await waves.create(WaveFields(name: "Nulmeting", opens: today, closes: today.adding(days: 28), schoolIDs: [school]),
+                                   questionnaireID: QuestionnaireService.shippedFamily(0), owner: owner)
+        }
+        fixtures.wave = (try await wave(world.home.id, researcher), try await wave(world.other.id, admin))
         return fixtures
     }
 }

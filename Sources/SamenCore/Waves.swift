@@ -1,0 +1,62 @@
+import Foundation
+
+// MARK: - Measurement waves
+
+/// Who a wave asks: the teachers and youth-care workers of chosen schools (each invited inside Samen).
+public enum WaveTarget: String, Codable, Sendable, CaseIterable {
+    case staff
+}
+
+/// A new wave as a researcher describes it.
+public struct WaveFields: Sendable, Equatable {
+    public var name: String
+    public var opens: LocalDate
+    public var closes: LocalDate
+    public var schoolIDs: Set<UUID>
+    public var baselineID: UUID?
+
+    public init(name: String, opens: LocalDate, closes: LocalDate, schoolIDs: Set<UUID>, baselineID: UUID? = nil) {
+        self.name = name; self.opens = opens; self.closes = closes; self.schoolIDs = schoolIDs; self.baselineID = baselineID
+    }
+
+    /// Reads the wave form: a name (at most 120 characters), an opening date from today on (a wave is not back-dated) and a
+    /// closing date after it, within a year; one or more of the schools offered; a baseline from those offered (or none).
+    public static func read(form: [String: String], schools: [String], schoolsOffered: Set<UUID>, baselines: Set<UUID>,
+                            today: LocalDate) -> Validated<WaveFields> {
+        var problems: [FieldProblem] = []
+        let name = (form["name"] ?? "").trimmed
+        if name.isEmpty { problems.append(.init(field: "name", key: "import_required")) }
+        if name.count > 120 { problems.append(.init(field: "name", key: "import_too_long", arguments: ["120"])) }
+        let opens = LocalDate(iso: (form["opens_on"] ?? "").trimmed), closes = LocalDate(iso: (form["closes_on"] ?? "").trimmed)
+        if opens == nil { problems.append(.init(field: "opens_on", key: "import_bad_date", arguments: [form["opens_on"] ?? ""])) }
+        if closes == nil { problems.append(.init(field: "closes_on", key: "import_bad_date", arguments: [form["closes_on"] ?? ""])) }
+        if let opens, opens < today { problems.append(.init(field: "opens_on", key: "wave_opens_past")) }
+        if let opens, let closes, closes <= opens || closes > opens.adding(days: 366) {
+            problems.append(.init(field: "closes_on", key: "wave_bad_period"))
+        }
+        let chosen = schools.compactMap { UUID(uuidString: $0.trimmed) }
+        if chosen.isEmpty || chosen.count != schools.count || !Set(chosen).isSubset(of: schoolsOffered) {
+            problems.append(.init(field: "school_ids", key: "wave_bad_schools"))
+        }
+        var baseline: UUID? = nil
+        if let text = form["baseline_id"]?.trimmed, !text.isEmpty {
+            baseline = UUID(uuidString: text)
+            if baseline == nil || !baselines.contains(baseline!) { problems.append(.init(field: "baseline_id", key: "wave_bad_baseline")) }
+        }
+        guard problems.isEmpty, let opens, let closes else { return .failure(problems) }
+        return .success(WaveFields(name: name, opens: opens, closes: closes, schoolIDs: Set(chosen), baselineID: baseline))
+    }
+}
+
+public enum WaveState: String, Sendable {
+    case planned, open, closed
+
+    public static func of(opens: LocalDate, closes: LocalDate, today: LocalDate) -> WaveState {
+        today < opens ? .planned : today > closes ? .closed : .open
+    }
+}
+
+/// The response rate of a group of invitees (a school), in percent; nil without invitees.
+public func responseRate(completed: Int, invited: Int) -> Double? {
+    invited == 0 ? nil : 100 * Double(completed) / Double(invited)
+}

@@ -1,0 +1,277 @@
+import Fluent
+import Foundation
+import SamenCore
+import SQLKit
+import Vapor
+
+struct WaveLine: Encodable { var name: String; var href: String; var detail: String; var state: String; var stateKey: String }
+
+struct WavesPage: Encodable {
+    var waves: [WaveLine]
+    var action: String
+    var questionnaires: [Option]
+    var schools: [Option]
+    var baselines: [Option]
+    var values: [String: String]
+    var errors: [String: String]
+}
+
+struct RateLine: Encodable { var school: String; var type: String; var invited: Int; var completed: Int; var rate: String }
+
+struct WavePage: Encodable {
+    var name: String
+    var questionnaire: String
+    var questionnaireHref: String
+    var period: String
+    var state: String
+    var baselineHref: String?
+    var rates: [RateLine]
+    var total: String
+}
+
+struct AnswerOption: Encodable { var value: String; var label: String; var checked: Bool }
+struct AnswerItem: Encodable {
+    var key: String
+    var text: String
+    var aspect: String?
+    var kind: String
+    var options: [AnswerOption]
+    var value: String
+    var required: Bool
+    var error: String?
+}
+struct AnswerSection: Encodable { var title: String; var items: [AnswerItem] }
+
+struct RespondPage: Encodable {
+    var wave: String
+    var instructions: String
+    var action: String
+    var sections: [AnswerSection]
+    var done: Bool
+    var notice: String?
+    var hasErrors: Bool
+}
+
+/// Measurement waves: a researcher puts a questionnaire version to the teachers and youth-care workers
+/// of chosen schools, optionally as the follow-up of a baseline, and follows the response rate per school;
+/// the invited answer inside Samen on a page that works on a phone, save as they go and resume.
+struct WaveController: RouteCollection {
+    func boot(routes: RoutesBuilder) throws {
+        routes.get("waves", use: list)
+        routes.post("waves", use: create)
+        routes.get("waves", ":wave", use: page)
+        routes.get("waves", ":wave", "respond", use: respondPage)
+        routes.post("waves", ":wave", "respond", use: respond)
+        let api = routes.grouped("api", "v1")
+        api.get("waves", use: apiList)
+        api.post("waves", use: apiCreate)
+        api.get("waves", ":wave", use: apiWave)
+    }
+
+    /// The waves' owner side: researchers (their own) and the administrator.
+    func researcher(_ req: Request, _ action: SamenCore.Action) throws -> CurrentUser {
+        let user = try req.require(action, .questionnaire)
+        guard [Role.admin, .researcher].contains(user.role) else { throw SamenError.forbidden }
+        return user
+    }
+
+    func owned(_ req: Request) async throws -> (CurrentUser, WaveJSON) {
+        let user = try researcher(req, .read)
+        guard let id = req.parameters.get("wave", as: UUID.self), let wave = try await req.waves.find(id, language: req.language),
+              user.role == .admin || wave.owner_id == user.accountID else { throw SamenError.notFound }
+        return (user, wave)
+    }
+
+    func period(_ w: WaveJSON, _ language: Language) -> String {
+        (LocalDate(iso: w.opens_on)?.display(language) ?? w.opens_on) + " – " + (LocalDate(iso: w.closes_on)?.display(language) ?? w.closes_on)
+    }
+
+    func list(req: Request) async throws -> Response {
+        let user = try researcher(req, .read)
+        return try await render(req: req, user: user, values: [:], errors: [:], status: .ok)
+    }
+
+    func render(req: Request, user: CurrentUser, values: [String: String], errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
+        let language = req.language
+        let waves = try await req.waves.waves(for: user.viewer, language: language)
+        let chosen = Set((values["school_ids"] ?? "").split(separator: ",").map(String.init))
+        var form = ["opens_on": LocalDate.today().iso, "closes_on": LocalDate.today().adding(days: 28).iso]
+        form.merge(values) { _, new in new }
+        let page = WavesPage(
+            waves: waves.map { w in
+                WaveLine(name: w.name, href: "/waves/\(w.id)", detail: w.questionnaire + " v\(w.version) · " + period(w, language),
+                         state: Catalogue.text("wave_state_\(w.state)", language), stateKey: w.state)
+            },
+            action: "/waves",
+            questionnaires: try await req.questionnaires.library(for: user.viewer, language: language)
+                .filter { q in q.definition.items.contains { $0.kind != .text } }
+                .map { Option(value: $0.id.uuidString, label: $0.title + " (v\($0.version))", selected: form["questionnaire_id"] == $0.id.uuidString) },
+            schools: try await req.waves.schoolsOffered(for: user.viewer).map { Option(value: $0.0.uuidString, label: $0.1 + " (" + $0.2 + ")", selected: chosen.contains($0.0.uuidString)) },
+            baselines: waves.map { Option(value: $0.id.uuidString, label: $0.name, selected: form["baseline_id"] == $0.id.uuidString) },
+            values: form, errors: errors)
+        return try await req.renderPage("evaluation/waves", title: "waves_title", page: page, status: status)
+    }
+
+    struct WaveForm: Content {
+        var name: String?; var questionnaire_id: String?; var opens_on: String?; var closes_on: String?; var school_ids: [String]?; var baseline_id: String?
+    }
+
+    /// Reads and stores a wave; the problems by field otherwise.
+    func make(req: Request, user: CurrentUser, form: WaveForm) async throws -> Validated<UUID> {
+        let fields = ["name": form.name ?? "", "opens_on": form.opens_on ?? "", "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? ""]
+        let own = try await req.waves.waves(for: user.viewer, language: req.language)
+        let offered = Set(try await req.waves.schoolsOffered(for: user.viewer).map(\.0))
+        var problems: [FieldProblem] = []
+        let questionnaire = try await UUID(uuidString: form.questionnaire_id ?? "").asyncFlatMap { try await req.questionnaires.find($0, language: req.language) }
+        if questionnaire == nil || !req.questionnaires.mayRead(questionnaire!, user.viewer) {
+            problems.append(FieldProblem(field: "questionnaire_id", key: "wave_bad_questionnaire"))
+        }
+        switch WaveFields.read(form: fields, schools: form.school_ids ?? [], schoolsOffered: offered, baselines: Set(own.map(\.id)), today: .today()) {
+        case .failure(let more): problems += more
+        case .success(let wave):
+            if let baseline = wave.baselineID, let base = own.first(where: { $0.id == baseline }), let questionnaire,
+               try await req.questionnaires.find(base.questionnaire_id, language: req.language)?.family_id != questionnaire.family_id {
+                problems.append(FieldProblem(field: "baseline_id", key: "wave_baseline_other_questionnaire"))
+            }
+            if problems.isEmpty, let questionnaire {
+                return .success(try await req.waves.create(wave, questionnaireID: questionnaire.id, owner: user.accountID))
+            }
+        }
+        return .failure(problems)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try researcher(req, .create)
+        let form = (try? req.content.decode(WaveForm.self)) ?? WaveForm()
+        switch try await make(req: req, user: user, form: form) {
+        case .success(let id): return req.redirect(to: "/waves/\(id)")
+        case .failure(let problems):
+            return try await render(req: req, user: user,
+                                    values: ["name": form.name ?? "", "questionnaire_id": form.questionnaire_id ?? "", "opens_on": form.opens_on ?? "",
+                                             "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? "",
+                                             "school_ids": (form.school_ids ?? []).joined(separator: ",")],
+                                    errors: problems.messages(req.language), status: .badRequest)
+        }
+    }
+
+    func page(req: Request) async throws -> Response {
+        let (_, wave) = try await owned(req)
+        let language = req.language
+        let rates = try await req.waves.rates(waveID: wave.id)
+        let invited = rates.reduce(0) { $0 + $1.invited }, completed = rates.reduce(0) { $0 + $1.completed }
+        func percent(_ r: Double?) -> String { r.map { String(Int($0.rounded())) + "%" } ?? "—" }
+        let page = WavePage(
+            name: wave.name, questionnaire: wave.questionnaire + " v\(wave.version)", questionnaireHref: "/questionnaires/\(wave.questionnaire_id)",
+            period: period(wave, language), state: Catalogue.text("wave_state_\(wave.state)", language),
+            baselineHref: wave.baseline_id.map { "/waves/\($0)" },
+            rates: rates.map { RateLine(school: $0.school, type: $0.school_type, invited: $0.invited, completed: $0.completed, rate: percent($0.response_rate)) },
+            total: Catalogue.text("wave_total", language, [String(completed), String(invited), percent(responseRate(completed: completed, invited: invited))]))
+        return try await req.renderPage("evaluation/wave", title: "wave_title", titleArguments: [wave.name], page: page)
+    }
+
+    // MARK: Answering
+
+    /// The wave and the person's invitation; 404 for anyone not invited.
+    func invited(_ req: Request) async throws -> (CurrentUser, WaveJSON, WaveService.Invitation, Questionnaire) {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("wave", as: UUID.self), let wave = try await req.waves.find(id, language: req.language),
+              let invitation = try await req.waves.invitation(waveID: id, accountID: user.accountID) else { throw SamenError.notFound }
+        return (user, wave, invitation, try await req.waves.questionnaire(of: wave))
+    }
+
+    func respondPage(req: Request) async throws -> Response {
+        let (_, wave, invitation, questionnaire) = try await invited(req)
+        let saved = try await req.waves.savedAnswers(invitationID: invitation.id)
+        return try await renderRespond(req: req, wave: wave, questionnaire: questionnaire, form: saved?.form ?? [:], errors: [:], done: invitation.completed,
+                                       notice: saved.map { _ in Catalogue.text(invitation.completed ? "respond_done" : "respond_resumed", req.language) },
+                                       status: .ok)
+    }
+
+    func renderRespond(req: Request, wave: WaveJSON, questionnaire q: Questionnaire, form: [String: String], errors: [String: String], done: Bool,
+                       notice: String?, status: HTTPResponseStatus) async throws -> Response {
+        let language = req.language
+        func answerItems(_ item: QuestionItem) -> [AnswerItem] {
+            q.answerKeys(of: item).enumerated().map { i, key in
+                let options: [AnswerOption]
+                switch item.kind {
+                case .scaled:
+                    options = (q.answerScale.minimum...q.answerScale.maximum).enumerated().map { j, n in
+                        AnswerOption(value: String(n), label: j < q.answerScale.labels.count ? q.answerScale.labels[j].text(language) : String(n), checked: form[key] == String(n))
+                    }
+                case .fidelity:
+                    options = (0...2).map { n in AnswerOption(value: String(n), label: Catalogue.text("fidelity_answer_\(n)", language), checked: form[key] == String(n)) }
+                case .choice:
+                    options = (item.choices ?? []).map { AnswerOption(value: $0.code, label: $0.text.text(language), checked: form[key] == $0.code) }
+                case .text:
+                    options = []
+                }
+                return AnswerItem(key: key, text: item.text.text(language), aspect: q.aspects.map { $0[i].text.text(language) }.flatMap { item.kind == .scaled ? $0 : nil },
+                                  kind: item.kind.rawValue, options: options, value: form[key] ?? "", required: !item.optional, error: errors[key])
+            }
+        }
+        var sections = q.scales.map { s in AnswerSection(title: s.name.text(language), items: q.items(of: s.code).flatMap(answerItems)) }
+        let others = q.items.filter { $0.kind != .scaled || $0.scale == nil }.flatMap(answerItems)
+        if !others.isEmpty { sections.append(AnswerSection(title: q.scales.isEmpty ? "" : Catalogue.text("questionnaire_other_items", language), items: others)) }
+        let page = RespondPage(wave: wave.name, instructions: q.instructions.text(language), action: "/waves/\(wave.id)/respond", sections: sections,
+                               done: done, notice: notice, hasErrors: !errors.isEmpty)
+        return try await req.renderPage("evaluation/respond", title: "respond_title", titleArguments: [q.title.text(language)], page: page, status: status)
+    }
+
+    /// "Save" keeps what is answered so far; "Send" completes the response when every required question is answered
+    /// (and otherwise keeps what was answered and points to what is missing).
+    func respond(req: Request) async throws -> Response {
+        let (user, wave, invitation, questionnaire) = try await invited(req)
+        guard wave.state == WaveState.open.rawValue else { throw SamenError(status: .conflict, key: "wave_not_open") }
+        guard !invitation.completed else { throw SamenError(status: .conflict, key: "respond_already_done") }
+        var form = (try? req.content.decode([String: String].self)) ?? [:]
+        let submit = form.removeValue(forKey: "send") != nil
+        form.removeValue(forKey: "save"); form.removeValue(forKey: "_csrf")
+        switch QuestionnaireAnswers.read(form: form, questionnaire: questionnaire, complete: false) {
+        case .failure(let problems):
+            return try await renderRespond(req: req, wave: wave, questionnaire: questionnaire, form: form, errors: problems.messages(req.language),
+                                           done: false, notice: nil, status: .badRequest)
+        case .success(let partial):
+            if submit, case .failure(let missing) = QuestionnaireAnswers.read(form: form, questionnaire: questionnaire, complete: true) {
+                try await req.waves.save(partial, complete: false, wave: wave, invitation: invitation, accountID: user.accountID, role: user.role)
+                return try await renderRespond(req: req, wave: wave, questionnaire: questionnaire, form: form, errors: missing.messages(req.language),
+                                               done: false, notice: Catalogue.text("respond_saved_missing", req.language, [String(missing.count)]), status: .badRequest)
+            }
+            try await req.waves.save(partial, complete: submit, wave: wave, invitation: invitation, accountID: user.accountID, role: user.role)
+            return try await renderRespond(req: req, wave: wave, questionnaire: questionnaire, form: form, errors: [:], done: submit,
+                                           notice: Catalogue.text(submit ? "respond_done" : "respond_saved", req.language), status: .ok)
+        }
+    }
+
+    // MARK: API
+
+    func apiList(req: Request) async throws -> Items<WaveJSON> {
+        let user = try researcher(req, .read)
+        return Items(items: try await req.waves.waves(for: user.viewer, language: req.language))
+    }
+
+    func apiCreate(req: Request) async throws -> Response {
+        let user = try researcher(req, .create)
+        switch try await make(req: req, user: user, form: (try? req.content.decode(WaveForm.self)) ?? WaveForm()) {
+        case .failure(let problems): throw SamenError.invalid(problems[0].key, field: problems[0].field, problems[0].arguments)
+        case .success(let id):
+            var wave = try await req.waves.find(id, language: req.language)!
+            wave.schools = try await req.waves.rates(waveID: id)
+            let response = try await wave.encodeResponse(for: req)
+            response.status = .created
+            return response
+        }
+    }
+
+    func apiWave(req: Request) async throws -> WaveJSON {
+        var (_, wave) = try await owned(req)
+        wave.schools = try await req.waves.rates(waveID: wave.id)
+        return wave
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
