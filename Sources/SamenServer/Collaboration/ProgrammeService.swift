@@ -373,11 +373,6 @@ struct ProgrammeService {
 
     /// Logs a delivered meeting for a pair; the reflection is the logging partner's. Logged once per pair and meeting (409 after).
     func logDelivery(_ fields: DeliveryFields, runID: UUID, pair: PairJSON, session: ProgrammeSession, byTeacherSide: Bool?, by accountID: UUID) async throws -> UUID {
-        if try await sql.raw("""
-            SELECT 1 AS x FROM programme_deliveries WHERE run_id = \(bind: runID) AND pair_id = \(bind: pair.id) AND session = \(bind: session.number)
-            """).first() != nil {
-            throw SamenError(status: .conflict, key: "delivery_exists")
-        }
         let id = UUID()
         let done = session.fidelity.map(\.code).filter { fields.done.contains($0) }
         try await sql.insert(into: "programme_deliveries")
@@ -387,7 +382,11 @@ struct ProgrammeService {
                     SQLBind(fields.expected), SQLBind(try JSONText.encode(done)), SQLBind(session.fidelity.count),
                     SQLBind(byTeacherSide == true ? fields.reflection : ""), SQLBind(byTeacherSide == false ? fields.reflection : ""),
                     SQLBind(accountID), SQLBind(Date()))
-            .run()
+            .ignoringConflicts(with: ["run_id", "pair_id", "session"]).run()
+        // Logged once per pair and meeting: a second log (or two at the same moment) finds the first.
+        guard try await sql.raw("SELECT 1 AS x FROM programme_deliveries WHERE id = \(bind: id)").first() != nil else {
+            throw SamenError(status: .conflict, key: "delivery_exists")
+        }
         return id
     }
 

@@ -154,17 +154,16 @@ struct WaveService {
         try await db.transaction { database in
             let tx = database as! any SQLDatabase
             let now = Date()
+            // Insert first (a second request at the same moment finds the row), then write the answers unless already sent.
+            try await tx.insert(into: "wave_responses")
+                .columns("id", "wave_id", "invitation_id", "school_type", "role", "link_key", "answers", "complete", "updated_at")
+                .values(SQLBind(UUID()), SQLBind(wave.id), SQLBind(invitation.id), SQLBind(invitation.schoolType), SQLBind(role.rawValue),
+                        SQLBind(Self.linkKey(chain: chain, account: accountID)), SQLBind(document), SQLBind(false), SQLBind(now))
+                .ignoringConflicts(with: ["invitation_id"]).run()
             try await tx.raw("""
                 UPDATE wave_responses SET answers = \(bind: document), complete = \(bind: complete), updated_at = \(bind: now)
                 WHERE invitation_id = \(bind: invitation.id) AND complete = \(bind: false)
                 """).run()
-            if try await tx.raw("SELECT 1 AS x FROM wave_responses WHERE invitation_id = \(bind: invitation.id)").first() == nil {
-                try await tx.insert(into: "wave_responses")
-                    .columns("id", "wave_id", "invitation_id", "school_type", "role", "link_key", "answers", "complete", "updated_at")
-                    .values(SQLBind(UUID()), SQLBind(wave.id), SQLBind(invitation.id), SQLBind(invitation.schoolType), SQLBind(role.rawValue),
-                            SQLBind(Self.linkKey(chain: chain, account: accountID)), SQLBind(document), SQLBind(complete), SQLBind(now))
-                    .run()
-            }
             if complete {
                 try await tx.raw("UPDATE wave_invitations SET completed_at = \(bind: now) WHERE id = \(bind: invitation.id)").run()
             }
