@@ -14,3 +14,16 @@ public struct Suppression: Sendable {
         count < threshold ? "< \(threshold)" : String(count)
     }
 }
+
+extension Suppression {
+    /// The positions of a row of counts (whose total is shown) to hide: every count from 1 below the threshold, and when
+    /// that is only one, the next smallest count too, so the hidden one cannot be recovered from the total
+    /// (complementary suppression). Zeros are shown: nobody is singled out by none.
+    public func hidden(_ counts: [Int]) -> Set<Int> {
+        var hidden = Set(counts.indices.filter { counts[$0] > 0 && counts[$0] < threshold })
+        if hidden.count == 1, let next = counts.indices.filter({ !hidden.contains($0) && counts[$0] > 0 }).min(by: { counts[$0] < counts[$1] }) {
+            hidden.insert(next)
+        }
+        return hidden
+    }
+}

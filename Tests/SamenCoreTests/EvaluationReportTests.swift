@@ -56,4 +56,14 @@ struct EvaluationReportTests {
         #expect(StatsFormat.p(0.5) == "p = .50")
         #expect(PairwiseDifference(higher: "PO", lower: "VO", difference: 0.3, p: 0.012, hedgesG: nil).statement == "PO > VO (p = .01)")
     }
+
+    @Test("Complementary suppression: a lone small count takes the next smallest with it; zeros stay")
+    func complementary() {
+        let five = Suppression(threshold: 5)
+        #expect(five.hidden([12, 3, 20, 0]) == [1, 0])
+        #expect(five.hidden([12, 3, 2, 30]) == [1, 2])
+        #expect(five.hidden([12, 0, 20, 7]).isEmpty)
+        #expect(five.hidden([4]) == [0])
+        #expect(Suppression(threshold: 2).hidden([3, 4]) == [0, 1])   // never below 5
+    }
 }

@@ -78,3 +78,56 @@ struct WaveFlowTests {
         }
     }
 }
+
+@Suite("Wave report")
+struct WaveReportTests {
+    @Test("The report compares school types as SamenStats does, suppresses a small group and names the test")
+    func report() async throws {
+        try await withSamen { app, world in
+            let researcher = try await Client.login(app, "researcher")
+            let owner = world.demo.people.first { $0.username == "researcher" }!.id
+            let q = EvaluationInstruments.collaborationScan
+            try await QuestionnaireService(db: app.db).ensureShipped()
+            let wave = try await WaveService(db: app.db).create(
+                WaveFields(name: "Rapporttest", opens: .today(), closes: LocalDate.today().adding(days: 7), schoolIDs: [world.other.id]),
+                questionnaireID: QuestionnaireService.shippedFamily(0), owner: owner)
+            // 24 respondents: 12 in PO answering high, 9 in VO lower, 3 in SO (too few to show).
+            let sql = app.db as! any SQLDatabase
+            var scores: [(group: String, score: Double)] = []
+            let accounts = try await sql.raw("""
+                SELECT id FROM accounts WHERE id NOT IN (SELECT account_id FROM wave_invitations WHERE wave_id = \(bind: wave)) ORDER BY username LIMIT 24
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            #expect(accounts.count == 24)
+            for (i, account) in accounts.enumerated() {
+                let type = i < 12 ? "PO" : i < 21 ? "VO" : "SO"
+                let base: Double = type == "PO" ? 4 : type == "VO" ? 3 : 2
+                var values: [String: Double] = [:]
+                for item in q.items(of: "interdependence") {
+                    let v = min(5, max(1, base + Double((i + item.code.count) % 3) - 1))
+                    values[item.code] = item.reverse ? 6 - v : v
+                }
+                let answers = QuestionnaireAnswers(values: values, choices: [:])
+                scores.append((type, QuestionnaireScoring.scaleScore("interdependence", answers: answers, questionnaire: q)!))
+                let invitation = UUID()
+                try await sql.insert(into: "wave_invitations").columns("id", "wave_id", "account_id", "school_id")
+                    .values(SQLBind(invitation), SQLBind(wave), SQLBind(account), SQLBind(world.other.id)).run()
+                try await sql.insert(into: "wave_responses")
+                    .columns("id", "wave_id", "invitation_id", "school_type", "role", "link_key", "answers", "complete", "updated_at")
+                    .values(SQLBind(UUID()), SQLBind(wave), SQLBind(invitation), SQLBind(type), SQLBind("teacher"), SQLBind("k\(i)"),
+                            SQLBind(try JSONText.encode(answers)), SQLBind(true), SQLBind(Date())).run()
+            }
+            let report = try await researcher.get("/api/v1/waves/\(wave)/report").content.decode(WaveReportJSON.self)
+            #expect(report.responses == 24)
+            let scale = try #require(report.scales.first { $0.scale == "interdependence" })
+            #expect(scale.cells.map(\.school_type) == ["PO", "SO", "VO"])
+            #expect(scale.cells[1].suppressed && scale.cells[1].mean == nil)
+            let direct = EvaluationReport.compare(scores, order: ["PO", "SO", "VO", "VSO", "MBO"])
+            #expect(scale.cells[0].mean == direct.cells[0].mean && scale.cells[2].sd == direct.cells[2].sd)
+            #expect(scale.test == direct.testStatement(.nl) && scale.differences.first?.hasPrefix("PO > VO (p ") == true)
+            // Scales nobody answered have no test.
+            #expect(report.scales.first { $0.scale == "reflection" }?.test == nil)
+            let page = try await researcher.get("/waves/\(wave)/report")
+            #expect(page.status == .ok && page.text.contains("PO &gt; VO") && page.text.contains("&lt; 5"))
+        }
+    }
+}

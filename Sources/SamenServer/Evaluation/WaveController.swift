@@ -27,6 +27,16 @@ struct WavePage: Encodable {
     var baselineHref: String?
     var rates: [RateLine]
     var total: String
+    var reportHref: String
+}
+
+struct ReportRow: Encodable { var type: String; var n: String; var mean: String; var sd: String }
+struct ReportScaleLine: Encodable {
+    var name: String; var rows: [ReportRow]; var test: String; var eta: String?; var differences: [String]; var alpha: String; var alphaWarning: Bool
+}
+struct ReportChoiceLine: Encodable { var label: String; var count: String; var percent: String; var national: String }
+struct ReportPage: Encodable {
+    var wave: String; var waveHref: String; var questionnaire: String; var summary: String; var scales: [ReportScaleLine]; var choices: [ReportChoiceLine]
 }
 
 struct AnswerOption: Encodable { var value: String; var label: String; var checked: Bool }
@@ -60,12 +70,14 @@ struct WaveController: RouteCollection {
         routes.get("waves", use: list)
         routes.post("waves", use: create)
         routes.get("waves", ":wave", use: page)
+        routes.get("waves", ":wave", "report", use: reportPage)
         routes.get("waves", ":wave", "respond", use: respondPage)
         routes.post("waves", ":wave", "respond", use: respond)
         let api = routes.grouped("api", "v1")
         api.get("waves", use: apiList)
         api.post("waves", use: apiCreate)
         api.get("waves", ":wave", use: apiWave)
+        api.get("waves", ":wave", "report", use: apiReport)
     }
 
     /// The waves' owner side: researchers (their own) and the administrator.
@@ -165,8 +177,48 @@ struct WaveController: RouteCollection {
             period: period(wave, language), state: Catalogue.text("wave_state_\(wave.state)", language),
             baselineHref: wave.baseline_id.map { "/waves/\($0)" },
             rates: rates.map { RateLine(school: $0.school, type: $0.school_type, invited: $0.invited, completed: $0.completed, rate: percent($0.response_rate)) },
-            total: Catalogue.text("wave_total", language, [String(completed), String(invited), percent(responseRate(completed: completed, invited: invited))]))
+            total: Catalogue.text("wave_total", language, [String(completed), String(invited), percent(responseRate(completed: completed, invited: invited))]),
+            reportHref: "/waves/\(wave.id)/report")
         return try await req.renderPage("evaluation/wave", title: "wave_title", titleArguments: [wave.name], page: page)
+    }
+
+    // MARK: The report
+
+    func report(_ req: Request) async throws -> (WaveJSON, WaveReportJSON) {
+        let (_, wave) = try await owned(req)
+        let questionnaire = try await req.waves.questionnaire(of: wave)
+        return (wave, try await WaveReport.make(waveID: wave.id, questionnaire: questionnaire, sql: req.db as! any SQLDatabase, language: req.language))
+    }
+
+    func reportPage(req: Request) async throws -> Response {
+        let (wave, report) = try await report(req)
+        let language = req.language
+        func number(_ x: Double?) -> String { x.map(StatsFormat.number) ?? "—" }
+        let page = ReportPage(
+            wave: wave.name, waveHref: "/waves/\(wave.id)", questionnaire: wave.questionnaire + " v\(wave.version)",
+            summary: Catalogue.text("report_summary", language, [String(report.responses), String(report.minimum_cell)]),
+            scales: report.scales.map { s in
+                ReportScaleLine(name: s.name + (s.aspect.map { " (" + $0 + ")" } ?? ""),
+                                rows: s.cells.map { c in
+                                    ReportRow(type: c.school_type, n: c.suppressed ? "< \(report.minimum_cell)" : String(c.n),
+                                              mean: c.suppressed ? "—" : number(c.mean), sd: c.suppressed ? "—" : number(c.sd))
+                                },
+                                test: s.test ?? Catalogue.text("report_no_test", language),
+                                eta: s.eta_squared.map { "η² = " + StatsFormat.number($0) },
+                                differences: s.differences,
+                                alpha: s.alpha.map { "α = " + StatsFormat.number($0) } ?? Catalogue.text("report_no_alpha", language),
+                                alphaWarning: s.alpha_warning)
+            },
+            choices: report.choices.map { c in
+                ReportChoiceLine(label: c.label, count: c.count.map(String.init) ?? "< \(report.minimum_cell)",
+                                 percent: c.percent.map { String(Int($0.rounded())) + "%" } ?? "—",
+                                 national: c.national_percent.map { String(Int($0)) + "%" } ?? "—")
+            })
+        return try await req.renderPage("evaluation/report", title: "report_title", titleArguments: [wave.name], page: page)
+    }
+
+    func apiReport(req: Request) async throws -> WaveReportJSON {
+        try await report(req).1
     }
 
     // MARK: Answering
