@@ -182,18 +182,14 @@ struct GuardianController: RouteCollection {
             SELECT DISTINCT a.first_name, a.particle, a.last_name FROM accounts a JOIN account_schools s ON s.account_id = a.id
             WHERE s.school_id = \(bind: student.$school.id) AND a.role = 'coordinator' AND a.active = \(bind: true)
             """).all() {
-            involved.append(LinkedItem(label: PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
-                                                         last: try row.decode(column: "last_name", as: String.self)).display,
-                                       href: "", detail: Catalogue.text("role_coordinator", language)))
+            involved.append(LinkedItem(label: try row.personName().display, href: "", detail: Catalogue.text("role_coordinator", language)))
         }
         for row in try await sql.raw("""
             SELECT DISTINCT a.first_name, a.particle, a.last_name, o.name AS organisation FROM accounts a LEFT JOIN organisations o ON o.id = a.organisation_id
             WHERE a.id IN (SELECT worker_id FROM cases WHERE student_id = \(bind: student.id!) AND closed_on IS NULL
                            UNION SELECT youthworker_id FROM enrolments WHERE student_id = \(bind: student.id!) AND status = 'active')
             """).all() {
-            involved.append(LinkedItem(label: PersonName(first: try row.decode(column: "first_name", as: String.self), particle: try row.decode(column: "particle", as: String.self),
-                                                         last: try row.decode(column: "last_name", as: String.self)).display,
-                                       href: "", detail: Catalogue.text("role_youthworker", language) + (try row.decode(column: "organisation", as: String?.self).map { ", " + $0 } ?? "")))
+            involved.append(LinkedItem(label: try row.personName().display, href: "", detail: Catalogue.text("role_youthworker", language) + (try row.decode(column: "organisation", as: String?.self).map { ", " + $0 } ?? "")))
         }
         for organisation in try await req.consents.involvedOrganisations(studentID: student.id!) where !involved.contains(where: { $0.detail.hasSuffix(organisation) }) {
             involved.append(LinkedItem(label: organisation, href: "", detail: Catalogue.text("guardian_youth_care", language)))

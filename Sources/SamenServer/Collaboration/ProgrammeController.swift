@@ -261,11 +261,6 @@ struct ProgrammeController: RouteCollection {
         return (user, school)
     }
 
-    func definition(of run: RunJSON, _ req: Request) async throws -> ProgrammeDefinition {
-        guard let programme = try await req.programmes.find(run.programme_id, language: req.language) else { throw SamenError.notFound }
-        return programme.definition
-    }
-
     func sessionLine(_ s: ProgrammeSession, _ language: Language) -> SessionLine {
         SessionLine(number: s.number, label: sessionLabel(s.number, language), title: s.title.text(language), goal: s.goal.text(language),
                     activities: s.activities.text(language), materials: s.materials.text(language), fidelity: s.fidelity.map { $0.text.text(language) },
@@ -329,9 +324,9 @@ struct ProgrammeController: RouteCollection {
         var form = ["title": p.title + " " + String(LocalDate.today().year), "starts_on": LocalDate.today().iso,
                     "school_id": runSchools.first?.id?.uuidString ?? ""]
         form.merge(values) { _, new in new }
-        let runs = manager || [Role.teacher, .youthworker].contains(user.role)
-            ? try await req.programmes.runs(familyID: p.family_id, language: language).filter { r in
-                user.role == .admin || (user.viewer.schoolIDs.contains(r.school_id) && manager) } : []
+        // The runs of this programme at the manager's schools (all for the administrator); partners find theirs on their home page.
+        let runs = manager ? try await req.programmes.runs(familyID: p.family_id, language: language)
+            .filter { user.role == .admin || user.viewer.schoolIDs.contains($0.school_id) } : []
         let page = ProgrammePage(
             title: p.title, summary: p.definition.summary.text(language), origin: origin(p, language), version: p.version,
             sessions: p.definition.sessions.map { sessionLine($0, language) },
@@ -457,7 +452,7 @@ struct ProgrammeController: RouteCollection {
         var finished = 0
         runs.sort { $0.starts_on < $1.starts_on }
         for run in runs {
-            let definition = try await definition(of: run, req)
+            let definition = run.definition
             let figures = try await req.programmes.deliveries(runID: run.id).map(\.figures)
             all += figures
             if run.finished_on != nil { finished += 1 }
@@ -517,7 +512,7 @@ struct ProgrammeController: RouteCollection {
     func renderRun(req: Request, user: CurrentUser, run: RunJSON, pairs: [PairJSON], values: [String: String], errors: [String: String],
                    status: HTTPResponseStatus) async throws -> Response {
         let language = req.language
-        let definition = try await definition(of: run, req)
+        let definition = run.definition
         let deliveries = try await req.programmes.deliveries(runID: run.id)
         let manager = Self.managers.contains(user.role) && user.viewer.can(.update, .programme)
         let running = run.finished_on == nil
@@ -605,7 +600,7 @@ struct ProgrammeController: RouteCollection {
     }
 
     func session(_ req: Request, _ run: RunJSON) async throws -> ProgrammeSession {
-        guard let number = req.parameters.get("session", as: Int.self), let session = try await definition(of: run, req).session(number) else {
+        guard let number = req.parameters.get("session", as: Int.self), let session = run.definition.session(number) else {
             throw SamenError.notFound
         }
         return session
@@ -880,7 +875,7 @@ struct ProgrammeController: RouteCollection {
         var runs: [LinkedItem] = [], deliveries: [LinkedItem] = []
         if let runID = pair.run_id, let run = try await req.programmes.run(runID, language: language) {
             runs.append(runLine(run, language))
-            let definition = try await definition(of: run, req)
+            let definition = run.definition
             for d in try await req.programmes.deliveries(runID: runID) where d.pair_id == pair.id {
                 deliveries.append(LinkedItem(label: sessionLabel(d.session, language) + ": " + (definition.session(d.session)?.title.text(language) ?? ""),
                                              href: "/runs/\(runID)#deliveries",
@@ -994,7 +989,7 @@ struct ProgrammeController: RouteCollection {
         let deliveries = try await req.programmes.deliveries(runID: run.id)
         run.pairs = pairs
         run.deliveries = deliveries
-        run.figures = RunFiguresJSON(ProgrammeRules.figures(deliveries.map(\.figures), definition: try await definition(of: run, req)))
+        run.figures = RunFiguresJSON(ProgrammeRules.figures(deliveries.map(\.figures), definition: run.definition))
         run.draft = try await req.programmes.draft(runID: run.id)
         run.published = try await req.programmes.published(runID: run.id)
         return run
@@ -1023,7 +1018,7 @@ struct ProgrammeController: RouteCollection {
         let (user, run, pairs) = try await run(req, .create)
         guard !loggablePairs(user, pairs).isEmpty else { throw SamenError.forbidden }
         let body = try req.content.decode(DeliveryBody.self)
-        guard let number = body.session, let session = try await definition(of: run, req).session(number) else {
+        guard let number = body.session, let session = run.definition.session(number) else {
             throw SamenError.invalid("delivery_bad_session", field: "session")
         }
         let form = LogForm(pair_id: body.pair_id, date: body.date, present: body.present.map(String.init), expected: body.expected.map(String.init),

@@ -79,6 +79,8 @@ struct RunJSON: Content, Sendable {
     var finished_on: String?
     var previous_run_id: UUID?
     var evaluation: String
+    /// The programme version the run delivers (read with the run: the pages and the API need its meetings and checklists).
+    var definition: ProgrammeDefinition
     var pairs: [PairJSON]?
     var deliveries: [DeliveryJSON]?
     var figures: RunFiguresJSON?
@@ -151,9 +153,15 @@ struct ProgrammeService {
     }
 
     func find(_ id: UUID, language: Language) async throws -> ProgrammeJSON? {
+        func read() async throws -> ProgrammeJSON? {
+            try await sql.raw("SELECT \(unsafeRaw: Self.programmeColumns) FROM programmes p LEFT JOIN schools s ON s.id = p.school_id WHERE p.id = \(bind: id)")
+                .first().map { try programme($0, language: language) }
+        }
+        // The shipped template is put in the library on first use, so only a miss on its id needs the check.
+        if let found = try await read() { return found }
+        guard id == Self.respectFamily else { return nil }
         try await ensureLibrary()
-        return try await sql.raw("SELECT \(unsafeRaw: Self.programmeColumns) FROM programmes p LEFT JOIN schools s ON s.id = p.school_id WHERE p.id = \(bind: id)")
-            .first().map { try programme($0, language: language) }
+        return try await read()
     }
 
     func versions(familyID: UUID, language: Language) async throws -> [ProgrammeJSON] {
@@ -198,7 +206,7 @@ struct ProgrammeService {
                        programme_id: try r.uuid("programme_id"), programme: definition.title.text(language), version: try r.decode(column: "version", as: Int.self),
                        title: try r.decode(column: "title", as: String.self), starts_on: try r.decode(column: "starts_on", as: String.self),
                        finished_on: try r.decode(column: "finished_on", as: String?.self), previous_run_id: try r.optionalUUID("previous_run_id"),
-                       evaluation: try r.decode(column: "evaluation", as: String.self))
+                       evaluation: try r.decode(column: "evaluation", as: String.self), definition: definition)
     }
 
     func run(_ id: UUID, language: Language) async throws -> RunJSON? {

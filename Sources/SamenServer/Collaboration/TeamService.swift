@@ -88,8 +88,7 @@ struct TeamService {
             WHERE m.team_id = \(bind: id)
             """).all().map { r in
             TeamMemberJSON(account_id: try r.uuid("account_id"),
-                           name: PersonName(first: try r.decode(column: "first_name", as: String.self), particle: try r.decode(column: "particle", as: String.self),
-                                            last: try r.decode(column: "last_name", as: String.self)).display,
+                           name: try r.personName().display,
                            role: try r.decode(column: "role", as: String.self), team_role: try r.decode(column: "team_role", as: String.self))
         }
         let order = TeamRole.allCases.map(\.rawValue)

@@ -308,9 +308,8 @@ struct DirectoryController: RouteCollection {
             for pair in try await programmes.pairs(accountID: user.accountID) {
                 var detail = pair.group.map { Catalogue.text("pair_group", language, [$0]) } ?? ""
                 if let runID = pair.run_id, let run = try await programmes.run(runID, language: language), run.finished_on == nil,
-                   let programme = try await programmes.find(run.programme_id, language: language),
                    let next = ProgrammeRules.nextSession(for: pair.id, deliveries: try await programmes.deliveries(runID: runID).map(\.figures),
-                                                         definition: programme.definition) {
+                                                         definition: run.definition) {
                     detail += (detail.isEmpty ? "" : " · ") + run.title + ": " + Catalogue.text("home_next_session", language, [
                         Catalogue.text("programme_meeting_n", language, [String(next.number)]) + " " + next.title.text(language)])
                 }

@@ -134,7 +134,8 @@ struct WaveController: RouteCollection {
         let own = try await req.waves.waves(for: user.viewer, language: req.language)
         let offered = Set(try await req.waves.schoolsOffered(for: user.viewer).map(\.0))
         var problems: [FieldProblem] = []
-        let questionnaire = try await UUID(uuidString: form.questionnaire_id ?? "").asyncFlatMap { try await req.questionnaires.find($0, language: req.language) }
+        var questionnaire: QuestionnaireJSON? = nil
+        if let id = UUID(uuidString: form.questionnaire_id ?? "") { questionnaire = try await req.questionnaires.find(id, language: req.language) }
         if questionnaire == nil || !req.questionnaires.mayRead(questionnaire!, user.viewer) {
             problems.append(FieldProblem(field: "questionnaire_id", key: "wave_bad_questionnaire"))
         }
@@ -318,12 +319,5 @@ struct WaveController: RouteCollection {
         var (_, wave) = try await owned(req)
         wave.schools = try await req.waves.rates(waveID: wave.id)
         return wave
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
