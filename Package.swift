@@ -52,6 +52,7 @@ let package = Package(
             name: "SamenServerTests",
             dependencies: [
                 "SamenServer",
+                "SamenStats",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

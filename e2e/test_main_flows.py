@@ -401,7 +401,8 @@ def test_teacher_fills_in_a_questionnaire_on_a_phone_and_the_count_rises(browser
     before = int(browser.find_element(By.CSS_SELECTOR, "#rates tbody tr td:nth-child(4)").text)
 
     login(phone, "teacher")
-    navigates(phone, phone.find_element(By.CSS_SELECTOR, "#my-questionnaires a").click)
+    # The demo's open working-factors scan is on the list too; the new wave is the collaboration scan.
+    navigates(phone, phone.find_element(By.PARTIAL_LINK_TEXT, "Samenwerkingsscan").click)
     questions = phone.find_elements(By.CSS_SELECTOR, "fieldset.question")
     assert len(questions) == 20
     for question in questions:
@@ -416,3 +417,23 @@ def test_teacher_fills_in_a_questionnaire_on_a_phone_and_the_count_rises(browser
     browser.get(wave)
     after = int(browser.find_element(By.CSS_SELECTOR, "#rates tbody tr td:nth-child(4)").text)
     assert after == before + 1
+
+
+def test_researcher_reads_the_follow_up_report_against_the_baseline(browser):
+    """The demo's collaboration scan: the follow-up's report shows the school types' table with
+    its test, the change since the baseline tested on linked pairs, and the charts."""
+    login(browser, "researcher")
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Metingen").click)
+    navigates(browser, browser.find_element(By.LINK_TEXT, "Samenwerkingsscan vervolgmeting").click)
+    navigates(browser, browser.find_element(By.ID, "report-link").click)
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "Onderlinge afhankelijkheid" in page
+    assert "Variantieanalyse" in page or "Welch-toets" in page
+    assert "Nulmeting en vervolgmeting" in page
+    assert "Gepaarde t-toets" in page
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.slope-chart")
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.profile-chart")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#scale_interdependence tbody tr")
+    assert [r.find_element(By.TAG_NAME, "td").text for r in rows][:3] == ["PO", "SO", "VO"]
+

@@ -14,13 +14,17 @@ public struct WaveFields: Sendable, Equatable {
     public var closes: LocalDate
     public var schoolIDs: Set<UUID>
     public var baselineID: UUID?
+    /// The smallest group its report shows: 5 or more.
+    public var minimumCell: Int
 
-    public init(name: String, opens: LocalDate, closes: LocalDate, schoolIDs: Set<UUID>, baselineID: UUID? = nil) {
+    public init(name: String, opens: LocalDate, closes: LocalDate, schoolIDs: Set<UUID>, baselineID: UUID? = nil, minimumCell: Int = 5) {
         self.name = name; self.opens = opens; self.closes = closes; self.schoolIDs = schoolIDs; self.baselineID = baselineID
+        self.minimumCell = minimumCell
     }
 
     /// Reads the wave form: a name (at most 120 characters), an opening date from today on (a wave is not back-dated) and a
-    /// closing date after it, within a year; one or more of the schools offered; a baseline from those offered (or none).
+    /// closing date after it, within a year; one or more of the schools offered; a baseline from those offered (or none);
+    /// the smallest group shown in its report, a whole number from 5 to 100 (5 when left empty).
     public static func read(form: [String: String], schools: [String], schoolsOffered: Set<UUID>, baselines: Set<UUID>,
                             today: LocalDate) -> Validated<WaveFields> {
         var problems: [FieldProblem] = []
@@ -43,8 +47,14 @@ public struct WaveFields: Sendable, Equatable {
             baseline = UUID(uuidString: text)
             if baseline == nil || !baselines.contains(baseline!) { problems.append(.init(field: "baseline_id", key: "wave_bad_baseline")) }
         }
+        var minimumCell = Suppression.minimumThreshold
+        if let text = form["minimum_cell"]?.trimmed, !text.isEmpty {
+            if let n = Int(text), (Suppression.minimumThreshold...100).contains(n) { minimumCell = n } else {
+                problems.append(.init(field: "minimum_cell", key: "wave_bad_minimum_cell", arguments: [text]))
+            }
+        }
         guard problems.isEmpty, let opens, let closes else { return .failure(problems) }
-        return .success(WaveFields(name: name, opens: opens, closes: closes, schoolIDs: Set(chosen), baselineID: baseline))
+        return .success(WaveFields(name: name, opens: opens, closes: closes, schoolIDs: Set(chosen), baselineID: baseline, minimumCell: minimumCell))
     }
 }
 

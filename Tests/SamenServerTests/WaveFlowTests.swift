@@ -1,5 +1,6 @@
 import Foundation
 import SamenCore
+import SamenStats
 @testable import SamenServer
 import SQLKit
 import Testing
@@ -128,6 +129,133 @@ struct WaveReportTests {
             #expect(report.scales.first { $0.scale == "reflection" }?.test == nil)
             let page = try await researcher.get("/waves/\(wave)/report")
             #expect(page.status == .ok && page.text.contains("PO &gt; VO") && page.text.contains("&lt; 5"))
+        }
+    }
+}
+
+@Suite("Wave report: baseline and follow-up, desired and actual, exports")
+struct WaveChangeTests {
+    /// Stores a sent response for each (type, key, answers) under a fresh invitation of an account not yet invited.
+    func respond(_ app: Application, wave: UUID, school: UUID, _ people: [(type: String, key: String, answers: QuestionnaireAnswers)]) async throws {
+        let sql = app.db as! any SQLDatabase
+        let accounts = try await sql.raw("""
+            SELECT id FROM accounts WHERE id NOT IN (SELECT account_id FROM wave_invitations WHERE wave_id = \(bind: wave)) ORDER BY username LIMIT \(unsafeRaw: String(people.count))
+            """).all().map { try $0.decode(column: "id", as: UUID.self) }
+        for (account, person) in zip(accounts, people) {
+            let invitation = UUID()
+            try await sql.insert(into: "wave_invitations").columns("id", "wave_id", "account_id", "school_id", "completed_at")
+                .values(SQLBind(invitation), SQLBind(wave), SQLBind(account), SQLBind(school), SQLBind(Date())).run()
+            try await sql.insert(into: "wave_responses")
+                .columns("id", "wave_id", "invitation_id", "school_type", "role", "link_key", "answers", "complete", "updated_at")
+                .values(SQLBind(UUID()), SQLBind(wave), SQLBind(invitation), SQLBind(person.type), SQLBind("teacher"), SQLBind(person.key),
+                        SQLBind(try JSONText.encode(person.answers)), SQLBind(true), SQLBind(Date())).run()
+        }
+    }
+
+    func answers(_ q: Questionnaire, _ value: (QuestionItem, String?) -> Double) -> QuestionnaireAnswers {
+        var a = QuestionnaireAnswers()
+        for item in q.items where item.kind == .scaled {
+            for (i, key) in q.answerKeys(of: item).enumerated() {
+                let v = value(item, q.aspects.map { $0[i].code })
+                a.values[key] = item.reverse ? 6 - v : v
+            }
+        }
+        return a
+    }
+
+    @Test("The follow-up is compared with its baseline as pairs by the pairing key, as SamenStats' paired t-test; the tables come as CSV and the data with a codebook")
+    func change() async throws {
+        try await withSamen { app, world in
+            let researcher = try await Client.login(app, "researcher")
+            let owner = world.demo.people.first { $0.username == "researcher" }!.id
+            let q = EvaluationInstruments.collaborationScan
+            try await QuestionnaireService(db: app.db).ensureShipped()
+            let service = WaveService(db: app.db)
+            let base = try await service.create(WaveFields(name: "Voor", opens: .today(), closes: LocalDate.today().adding(days: 7), schoolIDs: [world.other.id]),
+                                                questionnaireID: QuestionnaireService.shippedFamily(0), owner: owner)
+            let follow = try await service.create(WaveFields(name: "Na", opens: .today(), closes: LocalDate.today().adding(days: 7), schoolIDs: [world.other.id],
+                                                             baselineID: base), questionnaireID: QuestionnaireService.shippedFamily(0), owner: owner)
+            // Eight people in PO answer both (keys p0…p7), a little higher the second time; two more answer only the follow-up.
+            typealias Person = (type: String, key: String, answers: QuestionnaireAnswers)
+            let before: [Person] = (0..<8).map { (i: Int) -> Person in ("PO", "p\(i)", answers(q) { _, _ in Double(2 + i % 3) }) }
+            let after: [Person] = (0..<10).map { (i: Int) -> Person in
+                let up: (QuestionItem) -> Double = { item in item.code.hasSuffix("1") || i % 2 == 0 ? 1 : 0 }
+                return ("PO", i < 8 ? "p\(i)" : "new\(i)", answers(q) { item, _ in min(5, Double(2 + i % 3) + up(item)) })
+            }
+            try await respond(app, wave: base, school: world.other.id, before)
+            try await respond(app, wave: follow, school: world.other.id, after)
+
+            let report = try await researcher.get("/api/v1/waves/\(follow)/report").content.decode(WaveReportJSON.self)
+            #expect(report.baseline_id == base && report.baseline_responses == 8)
+            let change = try #require(report.changes.first { $0.scale == "interdependence" })
+            let all = try #require(change.rows.last)
+            #expect(all.school_type == "total" && all.test_kind == "paired" && all.n_first == 8 && all.n_second == 10)
+            let score = { (a: QuestionnaireAnswers) in QuestionnaireScoring.scaleScore("interdependence", answers: a, questionnaire: q)! }
+            let direct = try PairedTTest(before: before.map { score($0.answers) }, after: after.prefix(8).map { score($0.answers) })
+            #expect(all.p == direct.p && all.hedges_g == direct.hedgesG.value)
+            #expect(all.test == "Gepaarde t-toets (8 paren): t(7) = " + StatsFormat.number(direct.t) + ", " + StatsFormat.p(direct.p) + ", g = "
+                + StatsFormat.number(direct.hedgesG.value))
+            // The page: the change's table and slope chart, the scales' chart and a profile of the school.
+            let page = try await researcher.get("/waves/\(follow)/report")
+            #expect(page.status == .ok && page.text.contains("Gepaarde t-toets (8 paren)") && page.text.contains("slope-chart") && page.text.contains("bar-chart"))
+            #expect(page.text.contains("profile-chart") && page.text.contains("vervolg op Voor"))
+
+            // Each table as CSV; an unknown table is a 404 that says what to do.
+            let csv = try await researcher.get("/waves/\(follow)/report.csv?table=change_interdependence")
+            #expect(csv.status == .ok && csv.headers.contentType?.description.hasPrefix("text/csv") == true)
+            #expect(csv.text.contains("Gepaarde t-toets (8 paren)") && csv.text.contains("Alle;8;"))
+            let unknown = try await researcher.get("/waves/\(follow)/report.csv?table=nothing")
+            #expect(unknown.status == .notFound && unknown.text.contains("CSV-link"))
+            // The data file: one row per response, the codebook's columns, no name.
+            let data = try await researcher.get("/waves/\(follow)/data.csv").text
+            let lines = data.dropFirst().split(separator: "\r\n")
+            #expect(lines.count == 11 && lines[0].hasPrefix("respondent,pair_key,school_type,role,int1,"))
+            #expect(lines[1].hasPrefix("1,") && lines.contains { $0.contains(",new8,PO,teacher,") })
+            let codebook = try await researcher.get("/waves/\(follow)/codebook.csv").text
+            #expect(codebook.contains("score_interdependence") && codebook.contains("1 = Helemaal mee oneens"))
+            #expect(codebook.split(separator: "\r\n").count - 1 == lines[0].split(separator: ",").count)
+        }
+    }
+
+    @Test("Desired against actual per school type, paired; a wave's own threshold suppresses more")
+    func gapAndThreshold() async throws {
+        try await withSamen { app, world in
+            let researcher = try await Client.login(app, "researcher")
+            let q = EvaluationInstruments.competenceScan
+            try await QuestionnaireService(db: app.db).ensureShipped()
+            let competence = QuestionnaireService.shippedFamily(1)
+            // A threshold under 5 is refused, next to its field.
+            let low = try await researcher.form("/waves", ["name": "Competenties", "questionnaire_id": competence.uuidString, "opens_on": LocalDate.today().iso,
+                                                           "closes_on": LocalDate.today().adding(days: 7).iso, "school_ids[]": world.other.id.uuidString,
+                                                           "minimum_cell": "3"])
+            #expect(low.status == .badRequest && low.text.contains("geef een geheel getal van 5 tot en met 100"))
+            struct NewWave: Encodable { var name, questionnaire_id, opens_on, closes_on: String; var school_ids: [String]; var minimum_cell: Int }
+            let api = try await researcher.json(.POST, "/api/v1/waves", NewWave(
+                name: "Competenties", questionnaire_id: competence.uuidString, opens_on: LocalDate.today().iso,
+                closes_on: LocalDate.today().adding(days: 7).iso, school_ids: [world.other.id.uuidString], minimum_cell: 7))
+            #expect(api.status == .created)
+            let wave = try api.content.decode(WaveJSON.self)
+            #expect(wave.minimum_cell == 7)
+            // Six in PO (under the wave's 7: suppressed), eight in VO.
+            let people: [(type: String, key: String, answers: QuestionnaireAnswers)] = (0..<14).map { (i: Int) in
+                let desired = Double(4 + i % 2), actual = Double(3 + i % 3 / 2)
+                return (i < 6 ? "PO" : "VO", "k\(i)", answers(q) { _, aspect in aspect == "desired" ? desired : actual })
+            }
+            try await respond(app, wave: wave.id, school: world.other.id, people)
+            let report = try await researcher.get("/api/v1/waves/\(wave.id)/report").content.decode(WaveReportJSON.self)
+            #expect(report.minimum_cell == 7)
+            let total = try #require(report.gaps.first { $0.scale == "total" })
+            let po = try #require(total.rows.first { $0.school_type == "PO" }), vo = try #require(total.rows.first { $0.school_type == "VO" })
+            #expect(po.suppressed && po.mean_first == nil && po.test == nil)
+            let vos = people.filter { $0.type == "VO" }.map(\.answers)
+            let direct = try PairedTTest(before: vos.map { QuestionnaireScoring.totalScore(answers: $0, questionnaire: q, aspect: "actual") },
+                                         after: vos.map { QuestionnaireScoring.totalScore(answers: $0, questionnaire: q, aspect: "desired") })
+            #expect(!vo.suppressed && vo.test_kind == "paired" && vo.p == direct.p && abs(vo.difference! - direct.meanDifference) < 1e-12)
+            let scale = try #require(report.scales.first { $0.scale == "signalling" && $0.aspect_code == "desired" })
+            #expect(scale.cells.first { $0.school_type == "PO" }?.suppressed == true)
+            // The data file leaves the small group's school type empty.
+            let data = try await researcher.get("/waves/\(wave.id)/data.csv").text
+            #expect(data.contains(",k0,,teacher,") && data.contains(",k6,VO,teacher,"))
         }
     }
 }

@@ -27,6 +27,7 @@ public enum DemoLoader {
             try await storeTeam(demo, today: today, on: db)
             try await storeCases(demo, today: today, on: db)
             try await storeProgrammes(demo, today: today, on: db)
+            try await storeWaves(demo, today: today, seed: seed, on: db)
             return .loaded(schools: demo.schools.count, students: demo.students.count, accounts: demo.people.count)
         }
     }

@@ -30,13 +30,16 @@ struct WavePage: Encodable {
     var reportHref: String
 }
 
-struct ReportRow: Encodable { var type: String; var n: String; var mean: String; var sd: String }
-struct ReportScaleLine: Encodable {
-    var name: String; var rows: [ReportRow]; var test: String; var eta: String?; var differences: [String]; var alpha: String; var alphaWarning: Bool
-}
-struct ReportChoiceLine: Encodable { var label: String; var count: String; var percent: String; var national: String }
 struct ReportPage: Encodable {
-    var wave: String; var waveHref: String; var questionnaire: String; var summary: String; var scales: [ReportScaleLine]; var choices: [ReportChoiceLine]
+    var wave: String
+    var waveHref: String
+    var questionnaire: String
+    var period: String
+    var baseline: String?
+    var summary: String
+    var sections: [ReportSection]
+    var dataHref: String
+    var codebookHref: String
 }
 
 struct AnswerOption: Encodable { var value: String; var label: String; var checked: Bool }
@@ -71,6 +74,9 @@ struct WaveController: RouteCollection {
         routes.post("waves", use: create)
         routes.get("waves", ":wave", use: page)
         routes.get("waves", ":wave", "report", use: reportPage)
+        routes.get("waves", ":wave", "report.csv", use: reportCSV)
+        routes.get("waves", ":wave", "data.csv", use: dataCSV)
+        routes.get("waves", ":wave", "codebook.csv", use: codebookCSV)
         routes.get("waves", ":wave", "respond", use: respondPage)
         routes.post("waves", ":wave", "respond", use: respond)
         let api = routes.grouped("api", "v1")
@@ -107,7 +113,7 @@ struct WaveController: RouteCollection {
         let language = req.language
         let waves = try await req.waves.waves(for: user.viewer, language: language)
         let chosen = Set((values["school_ids"] ?? "").split(separator: ",").map(String.init))
-        var form = ["opens_on": LocalDate.today().iso, "closes_on": LocalDate.today().adding(days: 28).iso]
+        var form = ["opens_on": LocalDate.today().iso, "closes_on": LocalDate.today().adding(days: 28).iso, "minimum_cell": "5"]
         form.merge(values) { _, new in new }
         let page = WavesPage(
             waves: waves.map { w in
@@ -126,11 +132,13 @@ struct WaveController: RouteCollection {
 
     struct WaveForm: Content {
         var name: String?; var questionnaire_id: String?; var opens_on: String?; var closes_on: String?; var school_ids: [String]?; var baseline_id: String?
+        var minimum_cell: FormNumber?
     }
 
     /// Reads and stores a wave; the problems by field otherwise.
     func make(req: Request, user: CurrentUser, form: WaveForm) async throws -> Validated<UUID> {
-        let fields = ["name": form.name ?? "", "opens_on": form.opens_on ?? "", "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? ""]
+        let fields = ["name": form.name ?? "", "opens_on": form.opens_on ?? "", "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? "",
+                      "minimum_cell": form.minimum_cell?.text ?? ""]
         let own = try await req.waves.waves(for: user.viewer, language: req.language)
         let offered = Set(try await req.waves.schoolsOffered(for: user.viewer).map(\.0))
         var problems: [FieldProblem] = []
@@ -162,6 +170,7 @@ struct WaveController: RouteCollection {
             return try await render(req: req, user: user,
                                     values: ["name": form.name ?? "", "questionnaire_id": form.questionnaire_id ?? "", "opens_on": form.opens_on ?? "",
                                              "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? "",
+                                             "minimum_cell": form.minimum_cell?.text ?? "",
                                              "school_ids": (form.school_ids ?? []).joined(separator: ",")],
                                     errors: problems.messages(req.language), status: .badRequest)
         }
@@ -185,41 +194,78 @@ struct WaveController: RouteCollection {
 
     // MARK: The report
 
-    func report(_ req: Request) async throws -> (WaveJSON, WaveReportJSON) {
+    func report(_ req: Request) async throws -> (WaveJSON, Questionnaire, WaveReportJSON) {
         let (_, wave) = try await owned(req)
         let questionnaire = try await req.waves.questionnaire(of: wave)
-        return (wave, try await WaveReport.make(waveID: wave.id, questionnaire: questionnaire, sql: req.db as! any SQLDatabase, language: req.language))
+        var baseline: (UUID, Questionnaire)? = nil
+        if let id = wave.baseline_id, let base = try await req.waves.find(id, language: req.language) {
+            baseline = (id, try await req.waves.questionnaire(of: base))
+        }
+        let report = try await WaveReport.make(wave: wave, questionnaire: questionnaire, baseline: baseline, sql: req.db as! any SQLDatabase,
+                                               language: req.language)
+        return (wave, questionnaire, report)
+    }
+
+    func tables(_ req: Request, _ wave: WaveJSON, _ q: Questionnaire, _ report: WaveReportJSON, csv: Bool) -> WaveReportTables {
+        WaveReportTables(report: report, low: Double(q.answerScale.minimum), high: Double(q.answerScale.maximum), language: req.language,
+                         csvBase: "/waves/\(wave.id)/report.csv",
+                         number: csv ? { $0.map { String(format: "%.4f", $0) } ?? "" } : { $0.map(StatsFormat.number) ?? "—" })
     }
 
     func reportPage(req: Request) async throws -> Response {
-        let (wave, report) = try await report(req)
+        let (wave, questionnaire, report) = try await report(req)
         let language = req.language
-        func number(_ x: Double?) -> String { x.map(StatsFormat.number) ?? "—" }
+        var baseline: String? = nil
+        if let id = wave.baseline_id { baseline = try await req.waves.find(id, language: language)?.name }
         let page = ReportPage(
-            wave: wave.name, waveHref: "/waves/\(wave.id)", questionnaire: wave.questionnaire + " v\(wave.version)",
+            wave: wave.name, waveHref: "/waves/\(wave.id)", questionnaire: wave.questionnaire + " v\(wave.version)", period: period(wave, language),
+            baseline: baseline.map { Catalogue.text("report_followup_of", language, [$0]) },
             summary: Catalogue.text("report_summary", language, [String(report.responses), String(report.minimum_cell)]),
-            scales: report.scales.map { s in
-                ReportScaleLine(name: s.name + (s.aspect.map { " (" + $0 + ")" } ?? ""),
-                                rows: s.cells.map { c in
-                                    ReportRow(type: c.school_type, n: c.suppressed ? "< \(report.minimum_cell)" : String(c.n),
-                                              mean: c.suppressed ? "—" : number(c.mean), sd: c.suppressed ? "—" : number(c.sd))
-                                },
-                                test: s.test ?? Catalogue.text("report_no_test", language),
-                                eta: s.eta_squared.map { "η² = " + StatsFormat.number($0) },
-                                differences: s.differences,
-                                alpha: s.alpha.map { "α = " + StatsFormat.number($0) } ?? Catalogue.text("report_no_alpha", language),
-                                alphaWarning: s.alpha_warning)
-            },
-            choices: report.choices.map { c in
-                ReportChoiceLine(label: c.label, count: c.count.map(String.init) ?? "< \(report.minimum_cell)",
-                                 percent: c.percent.map { String(Int($0.rounded())) + "%" } ?? "—",
-                                 national: c.national_percent.map { String(Int($0)) + "%" } ?? "—")
-            })
+            sections: tables(req, wave, questionnaire, report, csv: false).sections,
+            dataHref: "/waves/\(wave.id)/data.csv", codebookHref: "/waves/\(wave.id)/codebook.csv")
         return try await req.renderPage("evaluation/report", title: "report_title", titleArguments: [wave.name], page: page)
     }
 
+    func csvFile(_ text: String, name: String) -> Response {
+        // A BOM so that Excel reads the UTF-8 as such.
+        Response(status: .ok, headers: ["Content-Type": "text/csv; charset=utf-8", "Content-Disposition": "attachment; filename=\"\(name)\""],
+                 body: .init(string: "\u{FEFF}" + text))
+    }
+
+    /// One table of the report as CSV (`?table=` its id, as linked under it on the page).
+    func reportCSV(req: Request) async throws -> Response {
+        let (wave, questionnaire, report) = try await report(req)
+        let id = (try? req.query.get(String.self, at: "table")) ?? ""
+        guard let table = tables(req, wave, questionnaire, report, csv: true).table(id) else {
+            throw SamenError(status: .notFound, key: "report_no_table")
+        }
+        let statements = table.statements.map { [$0] + Array(repeating: "", count: max(table.header.count - 1, 0)) }
+        return csvFile(CSVWriter.write(header: table.header, rows: table.rows + statements), name: "wave-\(id).csv")
+    }
+
+    /// The wave's data, one row per sent response, as the codebook describes; never a name.
+    func dataCSV(req: Request) async throws -> Response {
+        let (_, wave) = try await owned(req)
+        let questionnaire = try await req.waves.questionnaire(of: wave)
+        let respondents = try await req.waves.exportRespondents(waveID: wave.id)
+        let header = WaveDataExport.codebook(questionnaire, language: req.language).map(\.name)
+        let rows = WaveDataExport.rows(respondents, questionnaire: questionnaire, minimumCell: wave.minimum_cell)
+        return csvFile(CSVWriter.write(header: header, rows: rows, separator: ","), name: "wave-data.csv")
+    }
+
+    func codebookCSV(req: Request) async throws -> Response {
+        let (_, wave) = try await owned(req)
+        let questionnaire = try await req.waves.questionnaire(of: wave)
+        let language = req.language
+        let rows = WaveDataExport.codebook(questionnaire, language: language).map { v in
+            [v.name, v.label, v.type, v.values, v.scale, v.reverse ? "1" : "0"]
+        }
+        return csvFile(CSVWriter.write(header: ["variable", "label", "type", "values", "scale", "reverse"], rows: rows, separator: ","),
+                       name: "wave-codebook.csv")
+    }
+
     func apiReport(req: Request) async throws -> WaveReportJSON {
-        try await report(req).1
+        try await report(req).2
     }
 
     // MARK: Answering
@@ -319,5 +365,18 @@ struct WaveController: RouteCollection {
         var (_, wave) = try await owned(req)
         wave.schools = try await req.waves.rates(waveID: wave.id)
         return wave
+    }
+}
+
+/// A form or JSON field that may come as text or as a number (`"10"` from a form, `10` from JSON), read as text.
+struct FormNumber: Codable, Sendable {
+    var text: String
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let i = try? c.decode(Int.self) { text = String(i) } else if let d = try? c.decode(Double.self) { text = String(d) } else { text = try c.decode(String.self) }
+    }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(text)
     }
 }

@@ -25,6 +25,8 @@ struct WaveJSON: Content, Sendable {
     var state: String
     var baseline_id: UUID?
     var owner_id: UUID
+    /// The smallest group a report shows (5 or more).
+    var minimum_cell: Int
     var schools: [WaveSchoolJSON]?
 }
 
@@ -44,7 +46,7 @@ struct WaveService {
     }
 
     private static let select = """
-        SELECT w.id, w.name, w.questionnaire_id, w.opens_on, w.closes_on, w.baseline_id, w.owner_id, q.version, q.definition
+        SELECT w.id, w.name, w.questionnaire_id, w.opens_on, w.closes_on, w.baseline_id, w.owner_id, w.minimum_cell, q.version, q.definition
         FROM waves w JOIN questionnaires q ON q.id = w.questionnaire_id
         """
 
@@ -55,7 +57,8 @@ struct WaveService {
                         questionnaire: definition.title.text(language), version: try r.decode(column: "version", as: Int.self),
                         opens_on: opens, closes_on: closes,
                         state: WaveState.of(opens: LocalDate(iso: opens) ?? today, closes: LocalDate(iso: closes) ?? today, today: today).rawValue,
-                        baseline_id: try r.optionalUUID("baseline_id"), owner_id: try r.uuid("owner_id"))
+                        baseline_id: try r.optionalUUID("baseline_id"), owner_id: try r.uuid("owner_id"),
+                        minimum_cell: try r.decode(column: "minimum_cell", as: Int.self))
     }
 
     /// The waves a researcher owns (all for the administrator), newest first.
@@ -85,9 +88,10 @@ struct WaveService {
         let chain = root ?? id
         try await db.transaction { database in
             let tx = database as! any SQLDatabase
-            try await tx.insert(into: "waves").columns("id", "owner_id", "questionnaire_id", "name", "opens_on", "closes_on", "baseline_id", "chain_id", "created_at")
+            try await tx.insert(into: "waves").columns("id", "owner_id", "questionnaire_id", "name", "opens_on", "closes_on", "baseline_id", "chain_id",
+                                                  "minimum_cell", "created_at")
                 .values(SQLBind(id), SQLBind(owner), SQLBind(questionnaireID), SQLBind(fields.name), SQLBind(fields.opens.iso), SQLBind(fields.closes.iso),
-                        SQLBind(fields.baselineID), SQLBind(chain), SQLBind(Date()))
+                        SQLBind(fields.baselineID), SQLBind(chain), SQLBind(fields.minimumCell), SQLBind(Date()))
                 .run()
             let people = try await tx.raw("""
                 SELECT DISTINCT a.id, s.school_id FROM accounts a JOIN account_schools s ON s.account_id = a.id
@@ -167,6 +171,18 @@ struct WaveService {
             if complete {
                 try await tx.raw("UPDATE wave_invitations SET completed_at = \(bind: now) WHERE id = \(bind: invitation.id)").run()
             }
+        }
+    }
+
+    /// The sent responses for the data file: pairing key, school type, role and answers; in the order sent.
+    func exportRespondents(waveID: UUID) async throws -> [WaveDataExport.Respondent] {
+        let decoder = JSONDecoder()
+        return try await sql.raw("""
+            SELECT link_key, school_type, role, answers FROM wave_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true) ORDER BY updated_at, id
+            """).all().map { r in
+            WaveDataExport.Respondent(pairKey: try r.decode(column: "link_key", as: String.self), schoolType: try r.decode(column: "school_type", as: String.self),
+                                      role: try r.decode(column: "role", as: String.self),
+                                      answers: try decoder.decode(QuestionnaireAnswers.self, from: Data(try r.decode(column: "answers", as: String.self).utf8)))
         }
     }
 
