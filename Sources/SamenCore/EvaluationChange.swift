@@ -100,3 +100,46 @@ extension QuestionnaireScoring {
         return answered.reduce(0, +) / Double(answered.count)
     }
 }
+
+/// Every line of a report (a scale, once per aspect) scored for many respondents at once: the item keys and
+/// reverse flags are worked out once, not per respondent (a wave of 20,000 × 60 is scored in one pass).
+public struct ScoringPlan: Sendable {
+    public struct Line: Sendable {
+        public var scale: QuestionScale
+        public var aspect: QuestionChoice?
+        let keys: [(key: String, reverse: Bool)]
+    }
+    public let lines: [Line]
+    let minimumShare: Double
+    let low: Double
+    let high: Double
+
+    public init(_ q: Questionnaire) {
+        var lines: [Line] = []
+        for scale in q.scales {
+            for aspect in q.aspects?.map({ Optional($0) }) ?? [nil] {
+                lines.append(Line(scale: scale, aspect: aspect,
+                                  keys: q.items(of: scale.code).map { item in (aspect.map { item.code + "@" + $0.code } ?? item.code, item.reverse) }))
+            }
+        }
+        self.lines = lines
+        minimumShare = q.minimumAnswered
+        low = Double(q.answerScale.minimum)
+        high = Double(q.answerScale.maximum)
+    }
+
+    /// The respondent's score on every line, as `QuestionnaireScoring.scaleScore` gives it.
+    public func scores(_ answers: QuestionnaireAnswers) -> [Double?] {
+        lines.map { line in
+            guard !line.keys.isEmpty else { return nil }
+            var sum = 0.0, count = 0
+            for (key, reverse) in line.keys {
+                guard let v = answers.values[key] else { continue }
+                sum += reverse ? low + high - v : v
+                count += 1
+            }
+            guard count > 0, Double(count) >= minimumShare * Double(line.keys.count) - 1e-9 else { return nil }
+            return sum / Double(count)
+        }
+    }
+}

@@ -2,9 +2,11 @@ import Foundation
 
 // MARK: - Measurement waves
 
-/// Who a wave asks: the teachers and youth-care workers of chosen schools (each invited inside Samen).
+/// Who a wave asks: the teachers and youth-care workers of chosen schools (each invited inside Samen), or the
+/// students of chosen groups (through one anonymous link per group, no account and no name).
 public enum WaveTarget: String, Codable, Sendable, CaseIterable {
     case staff
+    case students
 }
 
 /// A new wave as a researcher describes it.
@@ -16,6 +18,9 @@ public struct WaveFields: Sendable, Equatable {
     public var baselineID: UUID?
     /// The smallest group its report shows: 5 or more.
     public var minimumCell: Int
+    public var target: WaveTarget = .staff
+    /// For a students' wave: the groups asked (their schools are `schoolIDs`).
+    public var groupIDs: Set<UUID> = []
 
     public init(name: String, opens: LocalDate, closes: LocalDate, schoolIDs: Set<UUID>, baselineID: UUID? = nil, minimumCell: Int = 5) {
         self.name = name; self.opens = opens; self.closes = closes; self.schoolIDs = schoolIDs; self.baselineID = baselineID
@@ -25,8 +30,10 @@ public struct WaveFields: Sendable, Equatable {
     /// Reads the wave form: a name (at most 120 characters), an opening date from today on (a wave is not back-dated) and a
     /// closing date after it, within a year; one or more of the schools offered; a baseline from those offered (or none);
     /// the smallest group shown in its report, a whole number from 5 to 100 (5 when left empty).
+    /// A students' wave (`target` "students") names groups instead of schools: one or more of the groups offered
+    /// (group → its school); the schools are theirs.
     public static func read(form: [String: String], schools: [String], schoolsOffered: Set<UUID>, baselines: Set<UUID>,
-                            today: LocalDate) -> Validated<WaveFields> {
+                            groups: [String] = [], groupsOffered: [UUID: UUID] = [:], today: LocalDate) -> Validated<WaveFields> {
         var problems: [FieldProblem] = []
         let name = (form["name"] ?? "").trimmed
         if name.isEmpty { problems.append(.init(field: "name", key: "import_required")) }
@@ -38,9 +45,22 @@ public struct WaveFields: Sendable, Equatable {
         if let opens, let closes, closes <= opens || closes > opens.adding(days: 366) {
             problems.append(.init(field: "closes_on", key: "wave_bad_period"))
         }
-        let chosen = schools.compactMap { UUID(uuidString: $0.trimmed) }
-        if chosen.isEmpty || chosen.count != schools.count || !Set(chosen).isSubset(of: schoolsOffered) {
-            problems.append(.init(field: "school_ids", key: "wave_bad_schools"))
+        let targetText = (form["target"] ?? "").trimmed
+        let target = targetText.isEmpty ? WaveTarget.staff : WaveTarget(rawValue: targetText)
+        if target == nil { problems.append(.init(field: "target", key: "wave_bad_target")) }
+        var chosen: [UUID] = []
+        var chosenGroups: [UUID] = []
+        if target == .students {
+            chosenGroups = groups.compactMap { UUID(uuidString: $0.trimmed) }
+            if chosenGroups.isEmpty || chosenGroups.count != groups.count || !chosenGroups.allSatisfy({ groupsOffered[$0] != nil }) {
+                problems.append(.init(field: "group_ids", key: "wave_bad_groups"))
+            }
+            chosen = chosenGroups.compactMap { groupsOffered[$0] }
+        } else {
+            chosen = schools.compactMap { UUID(uuidString: $0.trimmed) }
+            if chosen.isEmpty || chosen.count != schools.count || !Set(chosen).isSubset(of: schoolsOffered) {
+                problems.append(.init(field: "school_ids", key: "wave_bad_schools"))
+            }
         }
         var baseline: UUID? = nil
         if let text = form["baseline_id"]?.trimmed, !text.isEmpty {
@@ -53,8 +73,11 @@ public struct WaveFields: Sendable, Equatable {
                 problems.append(.init(field: "minimum_cell", key: "wave_bad_minimum_cell", arguments: [text]))
             }
         }
-        guard problems.isEmpty, let opens, let closes else { return .failure(problems) }
-        return .success(WaveFields(name: name, opens: opens, closes: closes, schoolIDs: Set(chosen), baselineID: baseline, minimumCell: minimumCell))
+        guard problems.isEmpty, let opens, let closes, let target else { return .failure(problems) }
+        var fields = WaveFields(name: name, opens: opens, closes: closes, schoolIDs: Set(chosen), baselineID: baseline, minimumCell: minimumCell)
+        fields.target = target
+        fields.groupIDs = Set(chosenGroups)
+        return .success(fields)
     }
 }
 

@@ -52,6 +52,37 @@ struct BenchSchool: AsyncParsableCommand {
     }
 }
 
+/// The evaluation benchmark (bench/evaluation.sh): a wave of `respondents` × `items` to report on, and an open wave
+/// whose `submitters` each get a session token (written to `tokens`) to send a response with.
+struct BenchWave: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-wave", abstract: "Generate and time a large wave for the benchmarks.", shouldDisplay: false)
+
+    @Option var respondents = 20_000
+    @Option var items = 60
+    @Option var submitters = 8_000
+    @Option var tokens = "bench-tokens.txt"
+    @Option(help: "Only time the report of this wave (generated before).") var report: String?
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        bootstrapLogging()
+        try await withApplication(options) { app in
+            if let report, let id = UUID(uuidString: report) {
+                for run in 1...3 {
+                    let timed = try await WaveBench.timeReport(app: app, waveID: id)
+                    print(String(format: "report run %d: %d responses, %d scales scored and compared in %.3f s", run, timed.responses, timed.scales, timed.seconds))
+                }
+                return
+            }
+            let start = Date()
+            let made = try await WaveBench.generate(app: app, respondents: respondents, items: items, submitters: submitters, tokensFile: tokens)
+            print("report-wave \(made.reportWave)")
+            print("submit-wave \(made.submitWave)")
+            print(String(format: "generated %d responses × %d items and %d submitters in %.1f s", respondents, items, submitters, Date().timeIntervalSince(start)))
+        }
+    }
+}
+
 struct DashboardSQL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dashboard-sql", abstract: "Print the dashboard's SQL for a school.", shouldDisplay: false)
 

@@ -116,4 +116,24 @@ struct EvaluationChangeTests {
         #expect(alpha > 0.6)
         #expect(DemoEvaluation.outlook(person: people[0].person, scales: ["a"]) == DemoEvaluation.outlook(person: people[0].person, scales: ["a"]))
     }
+
+    @Test("The scoring plan gives every line the score scaleScore gives, including too few answered")
+    func plan() {
+        let q = EvaluationInstruments.competenceScan
+        let plan = ScoringPlan(q)
+        #expect(plan.lines.count == q.scales.count * 2)
+        var rng = SeededGenerator(seed: 3)
+        for n in 0..<40 {
+            var answers = QuestionnaireAnswers()
+            for item in q.items where item.kind == .scaled {
+                for key in q.answerKeys(of: item) where Int.random(in: 0..<4, using: &rng) > 0 || n == 0 {
+                    answers.values[key] = Double(Int.random(in: 1...5, using: &rng))
+                }
+            }
+            let scores = plan.scores(answers)
+            for (l, line) in plan.lines.enumerated() {
+                #expect(scores[l] == QuestionnaireScoring.scaleScore(line.scale.code, answers: answers, questionnaire: q, aspect: line.aspect?.code))
+            }
+        }
+    }
 }

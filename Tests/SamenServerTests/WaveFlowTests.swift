@@ -259,3 +259,62 @@ struct WaveChangeTests {
         }
     }
 }
+
+@Suite("Students' waves: a link per group, anonymous answers")
+struct StudentWaveTests {
+    @Test("A researcher asks a group's students; the link opens without an account, saves, resumes in the same browser, sends once; the count rises; a new link replaces the old")
+    func studentsThroughALink() async throws {
+        try await withSamen { app, world in
+            let researcher = try await Client.login(app, "researcher")
+            try await QuestionnaireService(db: app.db).ensureShipped()
+            let sql = app.db as! any SQLDatabase
+            let group = try #require(try await sql.raw("SELECT id FROM school_groups WHERE school_id = \(bind: world.home.id) ORDER BY name LIMIT 1")
+                .first(decodingColumn: "id", as: UUID.self))
+            let fields = ["name": "Leerlingen", "questionnaire_id": QuestionnaireService.shippedFamily(2).uuidString, "opens_on": LocalDate.today().iso,
+                          "closes_on": LocalDate.today().adding(days: 14).iso, "target": "students"]
+            let bad = try await researcher.form("/waves", fields)
+            #expect(bad.status == .badRequest && bad.text.contains("Kies een of meer groepen"))
+            var good = fields
+            good["group_ids[]"] = group.uuidString
+            let made = try await researcher.form("/waves", good)
+            #expect(made.status == .seeOther)
+            let waveID = try #require(made.headers.first(name: .location).flatMap { UUID(uuidString: String($0.dropFirst("/waves/".count))) })
+            let wave = try await researcher.get("/api/v1/waves/\(waveID)").content.decode(WaveJSON.self)
+            let waveGroup = try #require(wave.groups?.first)
+            #expect(wave.target == "students" && waveGroup.students > 0 && waveGroup.completed == 0 && waveGroup.link_made_at == nil)
+            #expect(wave.schools?.first?.invited == waveGroup.students)
+            // Nobody is invited inside Samen: the teacher's home page does not list it.
+            #expect(!(try await Client.login(app, "teacher").get("/").text.contains("/waves/\(waveID)/respond")))
+
+            // The link is shown once; only its hash is kept.
+            let page = try await researcher.form("/waves/\(waveID)/groups/\(waveGroup.id)/link", [:])
+            let path = try #require(page.text.range(of: "/m/[A-Za-z0-9_-]{40,}", options: .regularExpression).map { String(page.text[$0]) })
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM wave_groups WHERE token_hash = \(bind: String(path.dropFirst(3)))").first(decodingColumn: "n", as: Int.self) == 0)
+
+            // A student without an account: save, resume with the cookie, send once.
+            var student = Client(app)
+            let opened = try await student.get(path)
+            #expect(opened.status == .ok && opened.headers.first(name: "Referrer-Policy") == "no-referrer")
+            let saved = try await student.form(path, ["vis1": "4", "save": "1"])
+            #expect(saved.status == .ok)
+            let cookie = try #require(saved.headers.setCookie?[WaveController.resumeCookie]?.string)
+            student.extraCookies = ["\(WaveController.resumeCookie)=\(cookie)"]
+            #expect(try await student.get(path).text.contains("name=\"vis1\" value=\"4\" checked"))
+            var all: [String: String] = ["send": "1"]
+            for item in EvaluationInstruments.workingFactorsScan.items where item.kind == .scaled { all[item.code] = "3" }
+            #expect(try await student.form(path, all).text.contains("respond-done"))
+            #expect(try await student.form(path, all).status == .conflict)
+            let after = try await researcher.get("/api/v1/waves/\(waveID)").content.decode(WaveJSON.self)
+            #expect(after.groups?.first?.completed == 1 && after.schools?.first?.completed == 1)
+            // The report counts it, as a student of the school's type; the data file has no pairing key for it.
+            let report = try await researcher.get("/api/v1/waves/\(waveID)/report").content.decode(WaveReportJSON.self)
+            #expect(report.responses == 1)
+            #expect(try await researcher.get("/waves/\(waveID)/data.csv").text.contains(",,PO,student,") == false) // one PO response: type suppressed
+            #expect(try await researcher.get("/waves/\(waveID)/data.csv").text.contains(",,,student,"))
+
+            // A new link replaces the old one.
+            _ = try await researcher.form("/waves/\(waveID)/groups/\(waveGroup.id)/link", [:])
+            #expect(try await Client(app).get(path).status == .notFound)
+        }
+    }
+}

@@ -11,6 +11,8 @@ struct WavesPage: Encodable {
     var action: String
     var questionnaires: [Option]
     var schools: [Option]
+    var groups: [Option]
+    var forStudents: Bool
     var baselines: [Option]
     var values: [String: String]
     var errors: [String: String]
@@ -18,7 +20,11 @@ struct WavesPage: Encodable {
 
 struct RateLine: Encodable { var school: String; var type: String; var invited: Int; var completed: Int; var rate: String }
 
+struct WaveGroupLine: Encodable { var group: String; var school: String; var students: Int; var completed: Int; var linkAction: String; var linkMade: String?; var newLink: String? }
+
 struct WavePage: Encodable {
+    var forStudents: Bool
+    var groups: [WaveGroupLine]
     var name: String
     var questionnaire: String
     var questionnaireHref: String
@@ -79,6 +85,9 @@ struct WaveController: RouteCollection {
         routes.get("waves", ":wave", "codebook.csv", use: codebookCSV)
         routes.get("waves", ":wave", "respond", use: respondPage)
         routes.post("waves", ":wave", "respond", use: respond)
+        routes.post("waves", ":wave", "groups", ":group", "link", use: makeLink)
+        routes.get("m", ":token", use: linkPage)
+        routes.post("m", ":token", use: linkRespond)
         let api = routes.grouped("api", "v1")
         api.get("waves", use: apiList)
         api.post("waves", use: apiCreate)
@@ -113,6 +122,7 @@ struct WaveController: RouteCollection {
         let language = req.language
         let waves = try await req.waves.waves(for: user.viewer, language: language)
         let chosen = Set((values["school_ids"] ?? "").split(separator: ",").map(String.init))
+        let chosenGroups = Set((values["group_ids"] ?? "").split(separator: ",").map(String.init))
         var form = ["opens_on": LocalDate.today().iso, "closes_on": LocalDate.today().adding(days: 28).iso, "minimum_cell": "5"]
         form.merge(values) { _, new in new }
         let page = WavesPage(
@@ -125,6 +135,10 @@ struct WaveController: RouteCollection {
                 .filter { q in q.definition.items.contains { $0.kind != .text } }
                 .map { Option(value: $0.id.uuidString, label: $0.title + " (v\($0.version))", selected: form["questionnaire_id"] == $0.id.uuidString) },
             schools: try await req.waves.schoolsOffered(for: user.viewer).map { Option(value: $0.0.uuidString, label: $0.1 + " (" + $0.2 + ")", selected: chosen.contains($0.0.uuidString)) },
+            groups: try await req.waves.groupsOffered(for: user.viewer).map { g in
+                Option(value: g.id.uuidString, label: g.school + " · " + g.name, selected: chosenGroups.contains(g.id.uuidString))
+            },
+            forStudents: form["target"] == WaveTarget.students.rawValue,
             baselines: waves.map { Option(value: $0.id.uuidString, label: $0.name, selected: form["baseline_id"] == $0.id.uuidString) },
             values: form, errors: errors)
         return try await req.renderPage("evaluation/waves", title: "waves_title", page: page, status: status)
@@ -133,12 +147,13 @@ struct WaveController: RouteCollection {
     struct WaveForm: Content {
         var name: String?; var questionnaire_id: String?; var opens_on: String?; var closes_on: String?; var school_ids: [String]?; var baseline_id: String?
         var minimum_cell: FormNumber?
+        var target: String?; var group_ids: [String]?
     }
 
     /// Reads and stores a wave; the problems by field otherwise.
     func make(req: Request, user: CurrentUser, form: WaveForm) async throws -> Validated<UUID> {
         let fields = ["name": form.name ?? "", "opens_on": form.opens_on ?? "", "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? "",
-                      "minimum_cell": form.minimum_cell?.text ?? ""]
+                      "minimum_cell": form.minimum_cell?.text ?? "", "target": form.target ?? ""]
         let own = try await req.waves.waves(for: user.viewer, language: req.language)
         let offered = Set(try await req.waves.schoolsOffered(for: user.viewer).map(\.0))
         var problems: [FieldProblem] = []
@@ -147,7 +162,9 @@ struct WaveController: RouteCollection {
         if questionnaire == nil || !req.questionnaires.mayRead(questionnaire!, user.viewer) {
             problems.append(FieldProblem(field: "questionnaire_id", key: "wave_bad_questionnaire"))
         }
-        switch WaveFields.read(form: fields, schools: form.school_ids ?? [], schoolsOffered: offered, baselines: Set(own.map(\.id)), today: .today()) {
+        let groupsOffered = Dictionary(try await req.waves.groupsOffered(for: user.viewer).map { ($0.id, $0.schoolID) }, uniquingKeysWith: { a, _ in a })
+        switch WaveFields.read(form: fields, schools: form.school_ids ?? [], schoolsOffered: offered, baselines: Set(own.map(\.id)),
+                               groups: form.group_ids ?? [], groupsOffered: groupsOffered, today: .today()) {
         case .failure(let more): problems += more
         case .success(let wave):
             if let baseline = wave.baselineID, let base = own.first(where: { $0.id == baseline }), let questionnaire,
@@ -170,7 +187,8 @@ struct WaveController: RouteCollection {
             return try await render(req: req, user: user,
                                     values: ["name": form.name ?? "", "questionnaire_id": form.questionnaire_id ?? "", "opens_on": form.opens_on ?? "",
                                              "closes_on": form.closes_on ?? "", "baseline_id": form.baseline_id ?? "",
-                                             "minimum_cell": form.minimum_cell?.text ?? "",
+                                             "minimum_cell": form.minimum_cell?.text ?? "", "target": form.target ?? "",
+                                             "group_ids": (form.group_ids ?? []).joined(separator: ","),
                                              "school_ids": (form.school_ids ?? []).joined(separator: ",")],
                                     errors: problems.messages(req.language), status: .badRequest)
         }
@@ -178,11 +196,32 @@ struct WaveController: RouteCollection {
 
     func page(req: Request) async throws -> Response {
         let (_, wave) = try await owned(req)
+        return try await renderWave(req: req, wave: wave, newLink: nil)
+    }
+
+    /// A new link for one of a students' wave's groups, shown once on the wave's page (only its hash is kept).
+    func makeLink(req: Request) async throws -> Response {
+        let (user, wave) = try await owned(req)
+        guard user.viewer.can(.update, .questionnaire) else { throw SamenError.forbidden }
+        guard let group = req.parameters.get("group", as: UUID.self), let token = try await req.waves.makeLink(waveGroupID: group, waveID: wave.id) else {
+            throw SamenError.notFound
+        }
+        return try await renderWave(req: req, wave: wave, newLink: (group, "/m/" + token))
+    }
+
+    func renderWave(req: Request, wave: WaveJSON, newLink: (UUID, String)?) async throws -> Response {
         let language = req.language
+        let groups = wave.target == WaveTarget.students.rawValue ? try await req.waves.groups(waveID: wave.id) : []
         let rates = try await req.waves.rates(waveID: wave.id)
         let invited = rates.reduce(0) { $0 + $1.invited }, completed = rates.reduce(0) { $0 + $1.completed }
         func percent(_ r: Double?) -> String { r.map { String(Int($0.rounded())) + "%" } ?? "—" }
         let page = WavePage(
+            forStudents: wave.target == WaveTarget.students.rawValue,
+            groups: groups.map { g in
+                WaveGroupLine(group: g.group, school: g.school, students: g.students, completed: g.completed, linkAction: "/waves/\(wave.id)/groups/\(g.id)/link",
+                          linkMade: g.link_made_at.map { Catalogue.text("wave_link_made", language, [LocalDate.today(now: $0).display(language)]) },
+                          newLink: newLink?.0 == g.id ? newLink?.1 : nil)
+            },
             name: wave.name, questionnaire: wave.questionnaire + " v\(wave.version)", questionnaireHref: "/questionnaires/\(wave.questionnaire_id)",
             period: period(wave, language), state: Catalogue.text("wave_state_\(wave.state)", language),
             baselineHref: wave.baseline_id.map { "/waves/\($0)" },
@@ -287,7 +326,7 @@ struct WaveController: RouteCollection {
     }
 
     func renderRespond(req: Request, wave: WaveJSON, questionnaire q: Questionnaire, form: [String: String], errors: [String: String], done: Bool,
-                       notice: String?, status: HTTPResponseStatus) async throws -> Response {
+                       notice: String?, status: HTTPResponseStatus, action: String? = nil) async throws -> Response {
         let language = req.language
         func answerItems(_ item: QuestionItem) -> [AnswerItem] {
             q.answerKeys(of: item).enumerated().map { i, key in
@@ -311,7 +350,7 @@ struct WaveController: RouteCollection {
         var sections = q.scales.map { s in AnswerSection(title: s.name.text(language), items: q.items(of: s.code).flatMap(answerItems)) }
         let others = q.items.filter { $0.kind != .scaled || $0.scale == nil }.flatMap(answerItems)
         if !others.isEmpty { sections.append(AnswerSection(title: q.scales.isEmpty ? "" : Catalogue.text("questionnaire_other_items", language), items: others)) }
-        let page = RespondPage(wave: wave.name, instructions: q.instructions.text(language), action: "/waves/\(wave.id)/respond", sections: sections,
+        let page = RespondPage(wave: wave.name, instructions: q.instructions.text(language), action: action ?? "/waves/\(wave.id)/respond", sections: sections,
                                done: done, notice: notice, hasErrors: !errors.isEmpty)
         return try await req.renderPage("evaluation/respond", title: "respond_title", titleArguments: [q.title.text(language)], page: page, status: status)
     }
@@ -341,6 +380,72 @@ struct WaveController: RouteCollection {
         }
     }
 
+    // MARK: Answering through a group's link (students: no account, no name)
+
+    static let resumeCookie = "samen_wave_resume"
+
+    func opened(_ req: Request) async throws -> (WaveService.OpenedLink, Questionnaire) {
+        guard let token = req.parameters.get("token"), let opened = try await req.waves.openLink(token: token, language: req.language) else {
+            throw SamenError(status: .notFound, key: "wave_link_gone")
+        }
+        return (opened, try await req.waves.questionnaire(of: opened.wave))
+    }
+
+    /// The page for a link: no referrer leaves it, the resume cookie is only this browser's.
+    func linkResponse(_ response: Response) -> Response {
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        return response
+    }
+
+    func linkPage(req: Request) async throws -> Response {
+        let (opened, questionnaire) = try await opened(req)
+        guard opened.wave.state == WaveState.open.rawValue else { throw SamenError(status: .conflict, key: "wave_not_open") }
+        var saved: (answers: QuestionnaireAnswers, complete: Bool)? = nil
+        if let resume = req.cookies[Self.resumeCookie]?.string { saved = try await req.waves.linkResponse(resume: resume, waveGroupID: opened.group.id) }
+        return linkResponse(try await renderRespond(
+            req: req, wave: opened.wave, questionnaire: questionnaire, form: saved?.answers.form ?? [:], errors: [:], done: saved?.complete ?? false,
+            notice: saved.map { Catalogue.text($0.complete ? "respond_done" : "respond_resumed", req.language) }, status: .ok, action: req.url.path))
+    }
+
+    func linkRespond(req: Request) async throws -> Response {
+        let (opened, questionnaire) = try await opened(req)
+        guard opened.wave.state == WaveState.open.rawValue else { throw SamenError(status: .conflict, key: "wave_not_open") }
+        let cookie = req.cookies[Self.resumeCookie]?.string ?? ""
+        let existing: String? = cookie.count >= 32 && cookie.count < 100 ? cookie : nil
+        if let existing, try await req.waves.linkResponse(resume: existing, waveGroupID: opened.group.id)?.complete == true {
+            throw SamenError(status: .conflict, key: "respond_already_done")
+        }
+        let resume = existing ?? Tokens.make()
+        var form = (try? req.content.decode([String: String].self)) ?? [:]
+        let submit = form.removeValue(forKey: "send") != nil
+        form.removeValue(forKey: "save"); form.removeValue(forKey: "_csrf")
+        let response: Response
+        switch QuestionnaireAnswers.read(form: form, questionnaire: questionnaire, complete: false) {
+        case .failure(let problems):
+            return linkResponse(try await renderRespond(req: req, wave: opened.wave, questionnaire: questionnaire, form: form, errors: problems.messages(req.language),
+                                                        done: false, notice: nil, status: .badRequest, action: req.url.path))
+        case .success(let partial):
+            var missing: [FieldProblem] = []
+            if submit, case .failure(let open) = QuestionnaireAnswers.read(form: form, questionnaire: questionnaire, complete: true) { missing = open }
+            guard try await req.waves.saveLinkResponse(partial, complete: submit && missing.isEmpty, resume: resume, opened: opened) else {
+                throw SamenError(status: .conflict, key: "wave_link_full")
+            }
+            if !missing.isEmpty {
+                response = try await renderRespond(req: req, wave: opened.wave, questionnaire: questionnaire, form: form, errors: missing.messages(req.language),
+                                                   done: false, notice: Catalogue.text("respond_saved_missing", req.language, [String(missing.count)]),
+                                                   status: .badRequest, action: req.url.path)
+            } else {
+                response = try await renderRespond(req: req, wave: opened.wave, questionnaire: questionnaire, form: form, errors: [:], done: submit,
+                                                   notice: Catalogue.text(submit ? "respond_done" : "respond_saved", req.language), status: .ok, action: req.url.path)
+            }
+        }
+        if existing == nil {
+            response.cookies[Self.resumeCookie] = HTTPCookies.Value(string: resume, maxAge: 60 * 60 * 24 * 60, path: "/m/",
+                                                                    isSecure: req.application.samenConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return linkResponse(response)
+    }
+
     // MARK: API
 
     func apiList(req: Request) async throws -> Items<WaveJSON> {
@@ -355,6 +460,7 @@ struct WaveController: RouteCollection {
         case .success(let id):
             var wave = try await req.waves.find(id, language: req.language)!
             wave.schools = try await req.waves.rates(waveID: id)
+            if wave.target == WaveTarget.students.rawValue { wave.groups = try await req.waves.groups(waveID: id) }
             let response = try await wave.encodeResponse(for: req)
             response.status = .created
             return response
@@ -364,6 +470,7 @@ struct WaveController: RouteCollection {
     func apiWave(req: Request) async throws -> WaveJSON {
         var (_, wave) = try await owned(req)
         wave.schools = try await req.waves.rates(waveID: wave.id)
+        if wave.target == WaveTarget.students.rawValue { wave.groups = try await req.waves.groups(waveID: wave.id) }
         return wave
     }
 }

@@ -112,6 +112,9 @@ enum WaveReport {
             SELECT r.school_type, r.link_key, r.answers, i.school_id, s.name FROM wave_responses r
             JOIN wave_invitations i ON i.id = r.invitation_id JOIN schools s ON s.id = i.school_id
             WHERE r.wave_id = \(bind: waveID) AND r.complete = \(bind: true)
+            UNION ALL
+            SELECT l.school_type, l.resume_hash, l.answers, l.school_id, s.name FROM wave_link_responses l JOIN schools s ON s.id = l.school_id
+            WHERE l.wave_id = \(bind: waveID) AND l.complete = \(bind: true)
             """).all().map { r in
             Response(type: try r.decode(column: "school_type", as: String.self), key: try r.decode(column: "link_key", as: String.self),
                      school: try r.uuid("school_id"), schoolName: try r.decode(column: "name", as: String.self),
@@ -139,13 +142,14 @@ enum WaveReport {
                      language: Language) async throws -> WaveReportJSON {
         let responses = try await responses(waveID: wave.id, sql: sql)
         let threshold = max(wave.minimum_cell, EvaluationReport.minimumCell)
-        let lines: [(scale: QuestionScale, aspect: QuestionChoice?)] = q.scales.flatMap { s in (q.aspects?.map { Optional($0) } ?? [nil]).map { (s, $0) } }
+        let plan = ScoringPlan(q)
+        let lines = plan.lines
+        // Every respondent scored on every line once; the tables below read these.
+        let scored = responses.map { plan.scores($0.answers) }
 
         var scales: [ReportScaleJSON] = []
-        for line in lines {
-            let scores = responses.compactMap { r in
-                QuestionnaireScoring.scaleScore(line.scale.code, answers: r.answers, questionnaire: q, aspect: line.aspect?.code).map { (group: r.type, score: $0) }
-            }
+        for (l, line) in lines.enumerated() {
+            let scores = zip(responses, scored).compactMap { r, s in s[l].map { (group: r.type, score: $0) } }
             let comparison = EvaluationReport.compare(scores, order: order, minimumCell: threshold)
             let reliability = responses.count >= threshold
                 ? try? QuestionnaireScoring.reliability(line.scale.code, responses: responses.map(\.answers), questionnaire: q, aspect: line.aspect?.code).get() : nil
@@ -178,7 +182,16 @@ enum WaveReport {
                 QuestionnaireScoring.totalScore(answers: $0, questionnaire: q, aspect: $1)
             })
             for s in q.scales {
-                gaps.append(gap(name: s.name.text(language), code: s.code) { QuestionnaireScoring.scaleScore(s.code, answers: $0, questionnaire: q, aspect: $1) })
+                let actualLine = lines.firstIndex { $0.scale.code == s.code && $0.aspect?.code == actual }
+                let wantedLine = lines.firstIndex { $0.scale.code == s.code && $0.aspect?.code == wanted }
+                var first: [(group: String, key: String, score: Double)] = [], second = first
+                for (i, r) in responses.enumerated() {
+                    if let l = actualLine, let a = scored[i][l] { first.append((r.type, String(i), a)) }
+                    if let l = wantedLine, let d = scored[i][l] { second.append((r.type, String(i), d)) }
+                }
+                gaps.append(ReportTwoJSON(scale: s.code, name: s.name.text(language), aspect: nil, aspect_code: nil,
+                                          rows: twoRows(EvaluationReport.twoMeasurementsByGroup(first: first, second: second, order: order, allLabel: total,
+                                                                                                minimumCell: threshold), language)))
             }
         }
 
@@ -188,17 +201,13 @@ enum WaveReport {
         if let baseline {
             let before = try await Self.responses(waveID: baseline.id, sql: sql)
             baselineCount = before.count
-            let shared = lines.filter { line in baseline.questionnaire.scales.contains { $0.code == line.scale.code } }
-            func scored(_ rs: [Response], _ questionnaire: Questionnaire, _ line: (scale: QuestionScale, aspect: QuestionChoice?))
-                -> [(group: String, key: String, score: Double)] {
-                rs.compactMap { r in
-                    QuestionnaireScoring.scaleScore(line.scale.code, answers: r.answers, questionnaire: questionnaire, aspect: line.aspect?.code)
-                        .map { (r.type, r.key, $0) }
-                }
-            }
-            for line in shared {
-                let rows = EvaluationReport.twoMeasurementsByGroup(first: scored(before, baseline.questionnaire, line), second: scored(responses, q, line),
-                                                                   order: order, allLabel: total, minimumCell: threshold)
+            let basePlan = ScoringPlan(baseline.questionnaire)
+            let baseScored = before.map { basePlan.scores($0.answers) }
+            for (l, line) in lines.enumerated() {
+                guard let b = basePlan.lines.firstIndex(where: { $0.scale.code == line.scale.code && $0.aspect?.code == line.aspect?.code }) else { continue }
+                let first = zip(before, baseScored).compactMap { r, s in s[b].map { (group: r.type, key: r.key, score: $0) } }
+                let second = zip(responses, scored).compactMap { r, s in s[l].map { (group: r.type, key: r.key, score: $0) } }
+                let rows = EvaluationReport.twoMeasurementsByGroup(first: first, second: second, order: order, allLabel: total, minimumCell: threshold)
                 changes.append(ReportTwoJSON(scale: line.scale.code, name: line.scale.name.text(language), aspect: line.aspect?.text.text(language),
                                              aspect_code: line.aspect?.code, rows: twoRows(rows, language)))
             }
@@ -221,7 +230,8 @@ enum WaveReport {
 
         // The fidelity self-assessment: the percentage per tier per school type.
         var fidelity: [ReportFidelityJSON] = []
-        let percents = responses.map { QuestionnaireScoring.fidelityPercent($0.answers, questionnaire: q) }
+        let hasFidelity = q.items.contains { $0.kind == .fidelity }
+        let percents = hasFidelity ? responses.map { QuestionnaireScoring.fidelityPercent($0.answers, questionnaire: q) } : []
         for tier in Set(q.items.compactMap { $0.kind == .fidelity ? $0.tier : nil }).sorted() {
             var cells: [ReportCellJSON] = []
             for label in order + [total] {
@@ -233,13 +243,15 @@ enum WaveReport {
 
         // A profile per school: its means on every line, from the threshold on.
         var schools: [ReportSchoolJSON] = []
-        for rs in Dictionary(grouping: responses, by: \.school).values.sorted(by: { $0[0].schoolName < $1[0].schoolName }) where !lines.isEmpty {
-            let shown = rs.count >= threshold
+        for members in Dictionary(grouping: responses.indices, by: { responses[$0].school }).values
+            .sorted(by: { responses[$0[0]].schoolName < responses[$1[0]].schoolName }) where !lines.isEmpty {
+            let first = responses[members[0]]
+            let shown = members.count >= threshold
             schools.append(ReportSchoolJSON(
-                school: rs[0].schoolName, school_type: rs[0].type, n: rs.count, suppressed: !shown,
-                means: lines.map { line in
+                school: first.schoolName, school_type: first.type, n: members.count, suppressed: !shown,
+                means: lines.indices.map { l in
                     guard shown else { return nil }
-                    let values = rs.compactMap { QuestionnaireScoring.scaleScore(line.scale.code, answers: $0.answers, questionnaire: q, aspect: line.aspect?.code) }
+                    let values = members.compactMap { scored[$0][l] }
                     return values.count >= threshold ? Moments(values).mean : nil
                 }))
         }

@@ -27,7 +27,22 @@ struct WaveJSON: Content, Sendable {
     var owner_id: UUID
     /// The smallest group a report shows (5 or more).
     var minimum_cell: Int
+    /// "staff" (invited inside Samen) or "students" (through a link per group).
+    var target: String
     var schools: [WaveSchoolJSON]?
+    var groups: [WaveGroupJSON]?
+}
+
+/// A group asked by a students' wave: its link (made or not) and how many of its students have sent.
+struct WaveGroupJSON: Content, Sendable {
+    var id: UUID
+    var group_id: UUID
+    var group: String
+    var school: String
+    var school_type: String
+    var students: Int
+    var completed: Int
+    var link_made_at: Date?
 }
 
 /// Measurement waves: made by a researcher for the teachers and youth-care workers of chosen schools,
@@ -46,7 +61,7 @@ struct WaveService {
     }
 
     private static let select = """
-        SELECT w.id, w.name, w.questionnaire_id, w.opens_on, w.closes_on, w.baseline_id, w.owner_id, w.minimum_cell, q.version, q.definition
+        SELECT w.id, w.name, w.questionnaire_id, w.opens_on, w.closes_on, w.baseline_id, w.owner_id, w.minimum_cell, w.target, q.version, q.definition
         FROM waves w JOIN questionnaires q ON q.id = w.questionnaire_id
         """
 
@@ -58,7 +73,7 @@ struct WaveService {
                         opens_on: opens, closes_on: closes,
                         state: WaveState.of(opens: LocalDate(iso: opens) ?? today, closes: LocalDate(iso: closes) ?? today, today: today).rawValue,
                         baseline_id: try r.optionalUUID("baseline_id"), owner_id: try r.uuid("owner_id"),
-                        minimum_cell: try r.decode(column: "minimum_cell", as: Int.self))
+                        minimum_cell: try r.decode(column: "minimum_cell", as: Int.self), target: try r.decode(column: "target", as: String.self))
     }
 
     /// The waves a researcher owns (all for the administrator), newest first.
@@ -89,10 +104,18 @@ struct WaveService {
         try await db.transaction { database in
             let tx = database as! any SQLDatabase
             try await tx.insert(into: "waves").columns("id", "owner_id", "questionnaire_id", "name", "opens_on", "closes_on", "baseline_id", "chain_id",
-                                                  "minimum_cell", "created_at")
+                                                  "minimum_cell", "target", "created_at")
                 .values(SQLBind(id), SQLBind(owner), SQLBind(questionnaireID), SQLBind(fields.name), SQLBind(fields.opens.iso), SQLBind(fields.closes.iso),
-                        SQLBind(fields.baselineID), SQLBind(chain), SQLBind(fields.minimumCell), SQLBind(Date()))
+                        SQLBind(fields.baselineID), SQLBind(chain), SQLBind(fields.minimumCell), SQLBind(fields.target.rawValue), SQLBind(Date()))
                 .run()
+            if fields.target == .students {
+                // A students' wave asks its groups through a link each, made on the wave's page.
+                let groups = try await tx.raw("SELECT id, school_id FROM school_groups WHERE id IN (\(binds: Array(fields.groupIDs)))").all()
+                let insert = tx.insert(into: "wave_groups").columns("id", "wave_id", "group_id", "school_id")
+                for g in groups { insert.values(SQLBind(UUID()), SQLBind(id), SQLBind(try g.uuid("id")), SQLBind(try g.uuid("school_id"))) }
+                if !groups.isEmpty { try await insert.run() }
+                return
+            }
             let people = try await tx.raw("""
                 SELECT DISTINCT a.id, s.school_id FROM accounts a JOIN account_schools s ON s.account_id = a.id
                 WHERE s.school_id IN (\(binds: Array(fields.schoolIDs))) AND a.active = \(bind: true) AND a.role IN (\(binds: Self.respondentRoles))
@@ -112,17 +135,110 @@ struct WaveService {
         return id
     }
 
-    /// Invited, completed and the rate per school: counts only, never who.
+    /// Invited, completed and the rate per school: counts only, never who. For a students' wave the invited are
+    /// the students now in its groups, the completed the responses sent through the groups' links.
     func rates(waveID: UUID) async throws -> [WaveSchoolJSON] {
-        try await sql.raw("""
+        let target = try await sql.raw("SELECT target FROM waves WHERE id = \(bind: waveID)").first(decodingColumn: "target", as: String.self)
+        if target == WaveTarget.students.rawValue {
+            return try await sql.raw("""
+                SELECT s.id, s.name, s.type,
+                  (SELECT COUNT(*) FROM students st JOIN wave_groups g ON g.group_id = st.group_id
+                   WHERE g.wave_id = \(bind: waveID) AND g.school_id = s.id AND st.left_on IS NULL) AS invited,
+                  (SELECT COUNT(*) FROM wave_link_responses r WHERE r.wave_id = \(bind: waveID) AND r.school_id = s.id AND r.complete = \(bind: true)) AS completed
+                FROM schools s WHERE s.id IN (SELECT school_id FROM wave_groups WHERE wave_id = \(bind: waveID)) ORDER BY s.name
+                """).all().map(schoolRate)
+        }
+        return try await sql.raw("""
             SELECT s.id, s.name, s.type, COUNT(*) AS invited, SUM(CASE WHEN i.completed_at IS NULL THEN 0 ELSE 1 END) AS completed
             FROM wave_invitations i JOIN schools s ON s.id = i.school_id WHERE i.wave_id = \(bind: waveID)
             GROUP BY s.id, s.name, s.type ORDER BY s.name
-            """).all().map { r in
-            let invited = try r.decode(column: "invited", as: Int.self), completed = try r.decode(column: "completed", as: Int.self)
-            return WaveSchoolJSON(school_id: try r.uuid("id"), school: try r.decode(column: "name", as: String.self),
-                                  school_type: try r.decode(column: "type", as: String.self), invited: invited, completed: completed,
-                                  response_rate: responseRate(completed: completed, invited: invited))
+            """).all().map(schoolRate)
+    }
+
+    private func schoolRate(_ r: SQLRow) throws -> WaveSchoolJSON {
+        let invited = try r.decode(column: "invited", as: Int.self), completed = try r.decode(column: "completed", as: Int.self)
+        return WaveSchoolJSON(school_id: try r.uuid("id"), school: try r.decode(column: "name", as: String.self),
+                              school_type: try r.decode(column: "type", as: String.self), invited: invited, completed: completed,
+                              response_rate: responseRate(completed: completed, invited: invited))
+    }
+
+    // MARK: Students' waves: a link per group
+
+    private static let groupSelect = """
+        SELECT wg.id, wg.group_id, g.name AS group_name, s.name AS school, s.type, wg.link_made_at,
+          (SELECT COUNT(*) FROM students st WHERE st.group_id = wg.group_id AND st.left_on IS NULL) AS students,
+          (SELECT COUNT(*) FROM wave_link_responses r WHERE r.wave_group_id = wg.id AND r.complete = TRUE) AS completed
+        FROM wave_groups wg JOIN school_groups g ON g.id = wg.group_id JOIN schools s ON s.id = wg.school_id
+        """
+
+    private func group(_ r: SQLRow) throws -> WaveGroupJSON {
+        WaveGroupJSON(id: try r.uuid("id"), group_id: try r.uuid("group_id"), group: try r.decode(column: "group_name", as: String.self),
+                      school: try r.decode(column: "school", as: String.self), school_type: try r.decode(column: "type", as: String.self),
+                      students: try r.decode(column: "students", as: Int.self), completed: try r.decode(column: "completed", as: Int.self),
+                      link_made_at: try r.decode(column: "link_made_at", as: Date?.self))
+    }
+
+    func groups(waveID: UUID) async throws -> [WaveGroupJSON] {
+        try await sql.raw("\(unsafeRaw: Self.groupSelect) WHERE wg.wave_id = \(bind: waveID) ORDER BY s.name, g.name").all().map(group)
+    }
+
+    /// A new link for a group of the wave; the group's earlier link stops working. The token is returned once, only its hash kept.
+    func makeLink(waveGroupID: UUID, waveID: UUID) async throws -> String? {
+        let token = Tokens.make()
+        let changed = try await sql.raw("""
+            UPDATE wave_groups SET token_hash = \(bind: Tokens.hash(token)), link_made_at = \(bind: Date())
+            WHERE id = \(bind: waveGroupID) AND wave_id = \(bind: waveID) RETURNING id
+            """).all()
+        return changed.isEmpty ? nil : token
+    }
+
+    struct OpenedLink { var wave: WaveJSON; var group: WaveGroupJSON; var schoolID: UUID }
+
+    /// The wave and group a link opens; nil for an unknown or replaced link.
+    func openLink(token: String, language: Language) async throws -> OpenedLink? {
+        guard token.count < 200, let r = try await sql.raw("""
+            \(unsafeRaw: Self.groupSelect) WHERE wg.token_hash = \(bind: Tokens.hash(token))
+            """).first() else { return nil }
+        let waveGroup = try group(r)
+        guard let row = try await sql.raw("SELECT wave_id, school_id FROM wave_groups WHERE id = \(bind: waveGroup.id)").first(),
+              let wave = try await find(try row.uuid("wave_id"), language: language) else { return nil }
+        return OpenedLink(wave: wave, group: waveGroup, schoolID: try row.uuid("school_id"))
+    }
+
+    /// The answers saved through a link by the browser holding `resume` (its hash is the row's key).
+    func linkResponse(resume: String, waveGroupID: UUID) async throws -> (answers: QuestionnaireAnswers, complete: Bool)? {
+        guard let r = try await sql.raw("""
+            SELECT answers, complete FROM wave_link_responses WHERE resume_hash = \(bind: Tokens.hash(resume)) AND wave_group_id = \(bind: waveGroupID)
+            """).first() else { return nil }
+        return (try JSONText.decode(QuestionnaireAnswers.self, try r.decode(column: "answers", as: String.self)), try r.decode(column: "complete", as: Bool.self))
+    }
+
+    /// How many responses a group's link takes: twice the group, and at least ten more than it (a link shared too widely stops).
+    static func linkCapacity(students: Int) -> Int { max(2 * students, students + 10) }
+
+    /// Saves what a link's respondent answered so far, or the sent response; false when the link is full.
+    func saveLinkResponse(_ answers: QuestionnaireAnswers, complete: Bool, resume: String, opened: OpenedLink) async throws -> Bool {
+        let document = try JSONText.encode(answers)
+        let hash = Tokens.hash(resume)
+        return try await db.transaction { database in
+            let tx = database as! any SQLDatabase
+            let now = Date()
+            let exists = try await tx.raw("SELECT id FROM wave_link_responses WHERE resume_hash = \(bind: hash)").first() != nil
+            if !exists {
+                let taken = try await tx.raw("SELECT COUNT(*) AS n FROM wave_link_responses WHERE wave_group_id = \(bind: opened.group.id)")
+                    .first(decodingColumn: "n", as: Int.self) ?? 0
+                guard taken < Self.linkCapacity(students: opened.group.students) else { return false }
+                try await tx.insert(into: "wave_link_responses")
+                    .columns("id", "wave_id", "wave_group_id", "school_id", "school_type", "resume_hash", "answers", "complete", "updated_at")
+                    .values(SQLBind(UUID()), SQLBind(opened.wave.id), SQLBind(opened.group.id), SQLBind(opened.schoolID), SQLBind(opened.group.school_type),
+                            SQLBind(hash), SQLBind(document), SQLBind(false), SQLBind(now))
+                    .ignoringConflicts(with: ["resume_hash"]).run()
+            }
+            try await tx.raw("""
+                UPDATE wave_link_responses SET answers = \(bind: document), complete = \(bind: complete), updated_at = \(bind: now)
+                WHERE resume_hash = \(bind: hash) AND complete = \(bind: false)
+                """).run()
+            return true
         }
     }
 
@@ -178,12 +294,25 @@ struct WaveService {
     func exportRespondents(waveID: UUID) async throws -> [WaveDataExport.Respondent] {
         let decoder = JSONDecoder()
         return try await sql.raw("""
-            SELECT link_key, school_type, role, answers FROM wave_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true) ORDER BY updated_at, id
+            SELECT link_key, school_type, role, answers, updated_at, id FROM wave_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
+            UNION ALL
+            SELECT '', school_type, 'student', answers, updated_at, id FROM wave_link_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
+            ORDER BY 5, 6
             """).all().map { r in
             WaveDataExport.Respondent(pairKey: try r.decode(column: "link_key", as: String.self), schoolType: try r.decode(column: "school_type", as: String.self),
                                       role: try r.decode(column: "role", as: String.self),
                                       answers: try decoder.decode(QuestionnaireAnswers.self, from: Data(try r.decode(column: "answers", as: String.self).utf8)))
         }
+    }
+
+    /// The groups a person may ask in a students' wave: those of the schools offered.
+    func groupsOffered(for viewer: Viewer) async throws -> [(id: UUID, schoolID: UUID, school: String, name: String)] {
+        let offered = try await schoolsOffered(for: viewer).map(\.0)
+        guard !offered.isEmpty else { return [] }
+        return try await sql.raw("""
+            SELECT g.id, g.school_id, g.name, s.name AS school FROM school_groups g JOIN schools s ON s.id = g.school_id
+            WHERE g.school_id IN (\(binds: offered)) ORDER BY s.name, g.name
+            """).all().map { (try $0.uuid("id"), try $0.uuid("school_id"), try $0.decode(column: "school", as: String.self), try $0.decode(column: "name", as: String.self)) }
     }
 
     /// The schools a person may put in a wave: all for the administrator, a researcher's region's otherwise.

@@ -61,6 +61,8 @@ struct Client {
     let app: Application
     var token: String?
     let csrf = "test-csrf-token-0123456789abcdefghijklmnop"
+    /// More cookies a browser would send (a resume cookie).
+    var extraCookies: [String] = []
 
     init(_ app: Application, token: String? = nil) {
         self.app = app
@@ -80,7 +82,7 @@ struct Client {
 
     func headers(for path: String) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        var cookies = ["\(Cookies.csrf)=\(csrf)"]
+        var cookies = ["\(Cookies.csrf)=\(csrf)"] + extraCookies
         if let token {
             if path.hasPrefix("/api/") { headers.bearerAuthorization = .init(token: token) } else { cookies.append("\(Cookies.session)=\(token)") }
         }
