@@ -90,14 +90,24 @@ extension QuestionnaireScoring {
     /// A respondent's score over all scaled items (of one aspect), reverse items reversed: the questionnaire's total,
     /// as the seeds report "competence desired" and "competence actual"; nil under the minimum answered share.
     public static func totalScore(answers: QuestionnaireAnswers, questionnaire q: Questionnaire, aspect: String? = nil) -> Double? {
-        let items = q.items.filter { $0.kind == .scaled && $0.scale != nil }
-        guard !items.isEmpty else { return nil }
-        let lo = Double(q.answerScale.minimum), hi = Double(q.answerScale.maximum)
-        let answered: [Double] = items.compactMap { item in
-            answers.values[aspect.map { item.code + "@" + $0 } ?? item.code].map { item.reverse ? reverseScore($0, minimum: lo, maximum: hi) : $0 }
+        let keys = q.items.filter { $0.kind == .scaled && $0.scale != nil }.map { item in (aspect.map { item.code + "@" + $0 } ?? item.code, item.reverse) }
+        return meanOfAnswered(keys, answers: answers, minimumShare: q.minimumAnswered,
+                              low: Double(q.answerScale.minimum), high: Double(q.answerScale.maximum))
+    }
+
+    /// The rule every score follows: the mean of the answered keys (reverse ones reversed on the answer scale), or nil
+    /// when fewer than `minimumShare` of the keys were answered.
+    static func meanOfAnswered(_ keys: [(key: String, reverse: Bool)], answers: QuestionnaireAnswers, minimumShare: Double,
+                               low: Double, high: Double) -> Double? {
+        guard !keys.isEmpty else { return nil }
+        var sum = 0.0, count = 0
+        for (key, reverse) in keys {
+            guard let v = answers.values[key] else { continue }
+            sum += reverse ? low + high - v : v
+            count += 1
         }
-        guard !answered.isEmpty, Double(answered.count) >= q.minimumAnswered * Double(items.count) - 1e-9 else { return nil }
-        return answered.reduce(0, +) / Double(answered.count)
+        guard count > 0, Double(count) >= minimumShare * Double(keys.count) - 1e-9 else { return nil }
+        return sum / Double(count)
     }
 }
 
@@ -130,16 +140,6 @@ public struct ScoringPlan: Sendable {
 
     /// The respondent's score on every line, as `QuestionnaireScoring.scaleScore` gives it.
     public func scores(_ answers: QuestionnaireAnswers) -> [Double?] {
-        lines.map { line in
-            guard !line.keys.isEmpty else { return nil }
-            var sum = 0.0, count = 0
-            for (key, reverse) in line.keys {
-                guard let v = answers.values[key] else { continue }
-                sum += reverse ? low + high - v : v
-                count += 1
-            }
-            guard count > 0, Double(count) >= minimumShare * Double(line.keys.count) - 1e-9 else { return nil }
-            return sum / Double(count)
-        }
+        lines.map { QuestionnaireScoring.meanOfAnswered($0.keys, answers: answers, minimumShare: minimumShare, low: low, high: high) }
     }
 }

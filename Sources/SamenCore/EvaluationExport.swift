@@ -37,7 +37,7 @@ public enum WaveDataExport {
             Variable(name: "pair_key", label: text("codebook_pair_key"), type: "string", values: "", scale: "", reverse: false),
             Variable(name: "school_type", label: text("codebook_school_type"), type: "string",
                      values: SchoolType.allCases.map(\.rawValue).joined(separator: " | "), scale: "", reverse: false),
-            Variable(name: "role", label: text("codebook_role"), type: "string", values: "teacher | youthworker", scale: "", reverse: false),
+            Variable(name: "role", label: text("codebook_role"), type: "string", values: "teacher | youthworker | student", scale: "", reverse: false),
         ]
         let labels = q.answerScale.labels.isEmpty ? "" : (q.answerScale.minimum...q.answerScale.maximum).enumerated().map { i, v in
             "\(v) = " + (i < q.answerScale.labels.count ? q.answerScale.labels[i].text(l) : String(v))

@@ -201,15 +201,8 @@ public enum QuestionnaireScoring {
     /// or nil when fewer than the questionnaire's minimum share of the scale's items was answered.
     /// `aspect` picks the answers of one aspect (desired, actual) of a twice-asked questionnaire.
     public static func scaleScore(_ scale: String, answers: QuestionnaireAnswers, questionnaire q: Questionnaire, aspect: String? = nil) -> Double? {
-        let items = q.items(of: scale)
-        guard !items.isEmpty else { return nil }
-        let lo = Double(q.answerScale.minimum), hi = Double(q.answerScale.maximum)
-        let answered: [Double] = items.compactMap { item in
-            let key = aspect.map { item.code + "@" + $0 } ?? item.code
-            return answers.values[key].map { item.reverse ? reverseScore($0, minimum: lo, maximum: hi) : $0 }
-        }
-        guard !answered.isEmpty, Double(answered.count) >= q.minimumAnswered * Double(items.count) - 1e-9 else { return nil }
-        return answered.reduce(0, +) / Double(answered.count)
+        meanOfAnswered(q.items(of: scale).map { item in (aspect.map { item.code + "@" + $0 } ?? item.code, item.reverse) }, answers: answers,
+                       minimumShare: q.minimumAnswered, low: Double(q.answerScale.minimum), high: Double(q.answerScale.maximum))
     }
 
     /// Every scale's score for one respondent (nil where too little was answered).

@@ -165,7 +165,7 @@ struct WaveService {
     // MARK: Students' waves: a link per group
 
     private static let groupSelect = """
-        SELECT wg.id, wg.group_id, g.name AS group_name, s.name AS school, s.type, wg.link_made_at,
+        SELECT wg.id, wg.wave_id, wg.school_id, wg.group_id, g.name AS group_name, s.name AS school, s.type, wg.link_made_at,
           (SELECT COUNT(*) FROM students st WHERE st.group_id = wg.group_id AND st.left_on IS NULL) AS students,
           (SELECT COUNT(*) FROM wave_link_responses r WHERE r.wave_group_id = wg.id AND r.complete = TRUE) AS completed
         FROM wave_groups wg JOIN school_groups g ON g.id = wg.group_id JOIN schools s ON s.id = wg.school_id
@@ -199,10 +199,8 @@ struct WaveService {
         guard token.count < 200, let r = try await sql.raw("""
             \(unsafeRaw: Self.groupSelect) WHERE wg.token_hash = \(bind: Tokens.hash(token))
             """).first() else { return nil }
-        let waveGroup = try group(r)
-        guard let row = try await sql.raw("SELECT wave_id, school_id FROM wave_groups WHERE id = \(bind: waveGroup.id)").first(),
-              let wave = try await find(try row.uuid("wave_id"), language: language) else { return nil }
-        return OpenedLink(wave: wave, group: waveGroup, schoolID: try row.uuid("school_id"))
+        guard let wave = try await find(try r.uuid("wave_id"), language: language) else { return nil }
+        return OpenedLink(wave: wave, group: try group(r), schoolID: try r.uuid("school_id"))
     }
 
     /// The answers saved through a link by the browser holding `resume` (its hash is the row's key).
