@@ -312,9 +312,10 @@ public struct DecisionFields: Sendable, Equatable {
 extension RuleFinding {
     /// The period a finding belongs to, so a rule fires once per student
     /// per period: the school year for incident rules (and per scale for screening), the
-    /// month for point cards, the day the threshold was crossed for a DUO
-    /// report (each crossing is a report), and the first day of the stretch
-    /// for a thuiszitter (one signal while it lasts).
+    /// run of weeks for point cards and measurements (one review while the goal is missed
+    /// week after week, however many months the run spans; a new run after a good week is a
+    /// new review), the day the threshold was crossed for a DUO report (each crossing is a
+    /// report), and the first day of the stretch for a thuiszitter (one signal while it lasts).
     public var period: String {
         switch rule {
         case .incidentsYellow, .incidentsRed, .earlyWarning:
@@ -323,7 +324,9 @@ extension RuleFinding {
             // Each scale once a school year: a worry about withdrawal is not hidden behind one about behaviour.
             return SchoolYearPeriod.containing(date).name + (figures.first.map { " " + $0 } ?? "")
         case .pointCardReview, .pointCardFading, .progressReview, .progressFading:
-            return String(date.iso.prefix(7))
+            // Fired on the run's last Friday, with the number of weeks running first: the run began that many Mondays before.
+            let weeks = max(1, figures.first.flatMap { Int($0) } ?? 1)
+            return "since " + date.adding(days: -4 - 7 * (weeks - 1)).iso
         case .absenceReport:
             return date.iso
         case .thuiszitter:

@@ -115,13 +115,16 @@ struct SignalTests {
         } else { Issue.record("invalid label accepted") }
     }
 
-    @Test("A signal's period: the school year for incident rules, the crossing for a DUO report, the stretch for a thuiszitter")
+    @Test("A signal's period: the school year for incident rules, the run of weeks for a point card, the crossing for a DUO report, the stretch for a thuiszitter")
     func periods() {
         let date = LocalDate(year: 2026, month: 9, day: 15)!
         #expect(RuleFinding(rule: .incidentsYellow, date: date, figures: []).period == "2026-2027")
         #expect(RuleFinding(rule: .earlyWarning, date: LocalDate(year: 2027, month: 3, day: 1)!, figures: []).period == "2026-2027")
         #expect(RuleFinding(rule: .absenceReport, date: date, figures: []).period == "2026-09-15", "each crossing is its own report")
-        #expect(RuleFinding(rule: .pointCardReview, date: date, figures: []).period == "2026-09")
+        // A run of weeks is one period, also when it crosses into the next month.
+        let friday = LocalDate(year: 2026, month: 10, day: 2)!
+        #expect(RuleFinding(rule: .pointCardReview, date: friday, figures: ["2", "70"]).period == "since 2026-09-21")
+        #expect(RuleFinding(rule: .pointCardReview, date: friday.adding(days: 7), figures: ["3", "65"]).period == "since 2026-09-21")
         #expect(RuleFinding(rule: .thuiszitter, date: date, figures: ["25", "2026-08-10"]).period == "since 2026-08-10", "one signal while it lasts")
         let finding = RuleFinding(rule: .earlyWarning, date: date, figures: ["3", "2026-10-31"])
         #expect(finding.displayFigures(.nl) == ["3", "31-10-2026"])
