@@ -35,8 +35,23 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var canonicalText: String {
         [String(seq), String(atMillis), actorID?.uuidString.lowercased() ?? "", actor, role, action, recordType, recordID,
          studentID?.uuidString.lowercased() ?? "", purpose, client, previousHash]
-            .map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n") }
+            .map(Self.escapedLine)
             .joined(separator: "\n")
+    }
+
+    /// A field on one line: `\` as `\\`, a line break as `\n` (checked byte-wise first: an
+    /// entry is hashed on every read of student data, and most fields need nothing).
+    static func escapedLine(_ field: String) -> String {
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") }) else { return field }
+        var out = ""
+        for character in field.unicodeScalars {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
     }
 }
 

@@ -11,11 +11,35 @@ public enum Catalogue {
     /// unknown key shows as itself, and the catalogue test fails on it.
     public static func text(_ key: String, _ language: Language, _ arguments: [String] = []) -> String {
         guard let entry = entries[key] else { return key }
-        var text = language == .nl ? entry.nl : entry.en
-        for (i, argument) in arguments.enumerated().reversed() {
-            text = text.replacingOccurrences(of: "%\(i + 1)", with: argument)
+        let text = language == .nl ? entry.nl : entry.en
+        return arguments.isEmpty ? text : fill(text, arguments)
+    }
+
+    /// `%1`, `%2`, … replaced by the arguments (`%10` and up too); a `%` not followed by
+    /// the number of an argument stays as it is. One pass, and an argument's own text is
+    /// never read for placeholders.
+    static func fill(_ text: String, _ arguments: [String]) -> String {
+        var out = ""
+        var scalars = text.unicodeScalars[...]
+        while let percent = scalars.firstIndex(of: "%") {
+            out.unicodeScalars.append(contentsOf: scalars[..<percent])
+            var digits = scalars[scalars.index(after: percent)...]
+            var number = 0
+            var end = digits.startIndex
+            while end < digits.endIndex, (48...57).contains(digits[end].value), number * 10 + Int(digits[end].value - 48) <= arguments.count {
+                number = number * 10 + Int(digits[end].value - 48)
+                end = digits.index(after: end)
+            }
+            if number >= 1 {
+                out += arguments[number - 1]
+                digits = digits[end...]
+            } else {
+                out.unicodeScalars.append("%")
+            }
+            scalars = digits
         }
-        return text
+        out.unicodeScalars.append(contentsOf: scalars)
+        return out
     }
 
     /// The whole catalogue in one language, for templates.

@@ -142,6 +142,9 @@ struct CollaborationTests {
         a.actor = "x\ny"; a.role = "z"
         b.actor = "x"; b.role = "y\nz"
         #expect(a.canonicalText != b.canonicalText)
+        // The escaping the chains already written were hashed with: a backslash doubled, a line break as \n.
+        a.actor = "a\\b\r\nc"
+        #expect(a.canonicalText.split(separator: "\n", omittingEmptySubsequences: false)[3] == #"a\\b\#r\nc"#)
     }
 }
 

@@ -339,6 +339,11 @@ struct CatalogueTests {
     func arguments() {
         #expect(Catalogue.text("import_duplicate_number", .nl, ["12", "3"]) == "Leerlingnummer 12 staat ook al op regel 3.")
         #expect(Catalogue.text("no_such_key", .en) == "no_such_key")
+        // In one pass: an argument's own "%1" stays, a tenth argument is %10, a lone % stays.
+        #expect(Catalogue.fill("%2 of %1", ["%2", "b"]) == "b of %2")
+        #expect(Catalogue.fill("%10 and %1", (1...10).map(String.init)) == "10 and 1")
+        #expect(Catalogue.fill("%10", ["a"]) == "a0")
+        #expect(Catalogue.fill("100% of %1 %", ["x"]) == "100% of x %")
     }
 
     @Test("Every key the code and templates use exists in the catalogue")

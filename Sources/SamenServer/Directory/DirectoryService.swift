@@ -251,62 +251,21 @@ struct DirectoryService {
         // Clamped, so no page number can overflow the offset.
         let page = min(max(1, filter.page), 1_000_000)
         let perPage = min(max(1, filter.perPage), 500)
-        func apply<Builder: SQLPredicateBuilder>(_ builder: Builder) -> Builder? {
-            switch AccessPolicy.studentScope(viewer.role) {
-            case .all: break
-            case .ownSchools:
-                guard !viewer.schoolIDs.isEmpty else { return nil }
-                builder.where(SQLColumn("school_id", table: "s"), .in, SQLGroupExpression(viewer.schoolIDs.map { SQLBind($0) }))
-            case .ownGroups:
-                guard !viewer.groupIDs.isEmpty else { return nil }
-                builder.where(SQLColumn("group_id", table: "s"), .in, SQLGroupExpression(viewer.groupIDs.map { SQLBind($0) }))
-            case .consentOrCase:
-                guard !viewer.consented.isEmpty else { return nil }
-                builder.where(SQLColumn("id", table: "s"), .in, SQLGroupExpression(viewer.consented.keys.sorted { $0.uuidString < $1.uuidString }.map { SQLBind($0) }))
-                builder.where(SQLColumn("school_id", table: "s"), .in, SQLGroupExpression(viewer.schoolIDs.map { SQLBind($0) }))
-            case .none:
-                return nil
-            }
-            if let school = filter.schoolID { builder.where(SQLColumn("school_id", table: "s"), .equal, SQLBind(school)) }
-            if let group = filter.groupID { builder.where(SQLColumn("group_id", table: "s"), .equal, SQLBind(group)) }
-            if let text = filter.query?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                let folded = PersonName.fold(text).replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
-                builder.where { group in
-                    group.where(SQLColumn("search_text", table: "s"), .like, SQLBind("%\(folded)%"))
-                        .orWhere(SQLColumn("number", table: "s"), .like, SQLBind("\(folded)%"))
-                }
-            }
-            return builder
-        }
         // Scope first: nothing to query for someone who sees no students.
-        guard apply(sql.select()) != nil else { return Page(items: [], total: 0, page: page, per_page: perPage) }
-        // The total comes with the page as a scalar subquery over students alone, so a page
-        // costs one query and the page itself can stop after `perPage` rows of the index.
-        let total = SQLSubquery.select { sub in
-            let builder = sub as! SQLSubqueryBuilder
-            builder.column(SQLFunction("COUNT", args: SQLLiteral.all)).from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))
-            return apply(builder) ?? builder
-        }
-        let select = sql.select()
-            .column(SQLColumn("id", table: "s")).column(SQLColumn("school_id", table: "s")).column(SQLColumn("number", table: "s"))
-            .column(SQLColumn("first_name", table: "s")).column(SQLColumn("particle", table: "s")).column(SQLColumn("last_name", table: "s"))
-            .column(SQLColumn("birth_date", table: "s")).column(SQLColumn("group_id", table: "s"))
-            .column(SQLColumn("name", table: "g"), as: "group_name").column(SQLColumn("name", table: "sc"), as: "school_name")
-            .column(total, as: "total")
-            .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))
-            .join(SQLAlias(SQLIdentifier("school_groups"), as: SQLIdentifier("g")), method: SQLJoinMethod.left,
-                  on: SQLColumn("id", table: "g"), .equal, SQLColumn("group_id", table: "s"))
-            .join(SQLAlias(SQLIdentifier("schools"), as: SQLIdentifier("sc")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("id", table: "sc"), .equal, SQLColumn("school_id", table: "s"))
-        let rows = try await apply(select)!
-            .orderBy(SQLColumn("sort_name", table: "s")).orderBy(SQLColumn("number", table: "s"))
-            .limit(perPage).offset((page - 1) * perPage)
-            .all()
+        guard let scope = Self.studentScope(viewer, filter) else { return Page(items: [], total: 0, page: page, per_page: perPage) }
+        // One statement written out (building it from SQLKit's expression tree cost more than
+        // running it): the total rides along as a scalar subquery over students alone, and the
+        // page stops after `perPage` rows of the (school, sort name, number) index.
+        let rows = try await sql.raw("""
+            SELECT s.id, s.school_id, s.number, s.first_name, s.particle, s.last_name, s.birth_date, s.group_id,
+                   g.name AS group_name, sc.name AS school_name, (SELECT COUNT(*) FROM students s WHERE \(scope)) AS total
+            FROM students s LEFT JOIN school_groups g ON g.id = s.group_id JOIN schools sc ON sc.id = s.school_id
+            WHERE \(scope) ORDER BY s.sort_name, s.number LIMIT \(literal: perPage) OFFSET \(literal: (page - 1) * perPage)
+            """).all()
         var count = try rows.first?.decode(column: "total", as: Int.self) ?? 0
-        if rows.isEmpty && page > 1, let counter = apply(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLIdentifier("students"), as: SQLIdentifier("s")))) {
+        if rows.isEmpty && page > 1 {
             // Past the last page: there is no row to carry the total.
-            count = try await counter.first(decodingColumn: "n", as: Int.self) ?? 0
+            count = try await sql.raw("SELECT COUNT(*) AS n FROM students s WHERE \(scope)").first(decodingColumn: "n", as: Int.self) ?? 0
         }
         let items = try rows.map { row in
             let name = PersonName(first: try row.decode(column: "first_name", as: String.self),
@@ -321,6 +280,33 @@ struct DirectoryService {
                 school: try row.decode(column: "school_name", as: String.self))
         }
         return Page(items: items, total: count, page: page, per_page: perPage)
+    }
+
+    /// The students (`s`) a viewer may see that match the filter, as a condition; nil when the viewer sees none.
+    static func studentScope(_ viewer: Viewer, _ filter: StudentFilter) -> SQLQueryString? {
+        var scope: SQLQueryString
+        switch AccessPolicy.studentScope(viewer.role) {
+        case .all:
+            scope = "1 = 1"
+        case .ownSchools:
+            guard !viewer.schoolIDs.isEmpty else { return nil }
+            scope = "s.school_id IN (\(binds: Array(viewer.schoolIDs)))"
+        case .ownGroups:
+            guard !viewer.groupIDs.isEmpty else { return nil }
+            scope = "s.group_id IN (\(binds: Array(viewer.groupIDs)))"
+        case .consentOrCase:
+            guard !viewer.consented.isEmpty, !viewer.schoolIDs.isEmpty else { return nil }
+            scope = "s.id IN (\(binds: Array(viewer.consented.keys))) AND s.school_id IN (\(binds: Array(viewer.schoolIDs)))"
+        case .none:
+            return nil
+        }
+        if let school = filter.schoolID { scope += " AND s.school_id = \(bind: school)" }
+        if let group = filter.groupID { scope += " AND s.group_id = \(bind: group)" }
+        if let text = filter.query?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let folded = PersonName.fold(text).replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+            scope += " AND (s.search_text LIKE \(bind: "%\(folded)%") OR s.number LIKE \(bind: "\(folded)%"))"
+        }
+        return scope
     }
 
     /// The student if within the viewer's scope; 404 otherwise (outside scope a record does not exist).
