@@ -107,8 +107,7 @@ enum WaveReport {
     }
 
     static func responses(waveID: UUID, sql: any SQLDatabase) async throws -> [Response] {
-        let decoder = JSONDecoder()
-        return try await sql.raw("""
+        try await sql.raw("""
             SELECT r.school_type, r.link_key, r.answers, i.school_id, s.name FROM wave_responses r
             JOIN wave_invitations i ON i.id = r.invitation_id JOIN schools s ON s.id = i.school_id
             WHERE r.wave_id = \(bind: waveID) AND r.complete = \(bind: true)
@@ -118,7 +117,7 @@ enum WaveReport {
             """).all().map { r in
             Response(type: try r.decode(column: "school_type", as: String.self), key: try r.decode(column: "link_key", as: String.self),
                      school: try r.uuid("school_id"), schoolName: try r.decode(column: "name", as: String.self),
-                     answers: try decoder.decode(QuestionnaireAnswers.self, from: Data(try r.decode(column: "answers", as: String.self).utf8)))
+                     answers: try QuestionnaireAnswers.decode(json: try r.decode(column: "answers", as: String.self)))
         }
     }
 

@@ -208,7 +208,7 @@ struct WaveService {
         guard let r = try await sql.raw("""
             SELECT answers, complete FROM wave_link_responses WHERE resume_hash = \(bind: Tokens.hash(resume)) AND wave_group_id = \(bind: waveGroupID)
             """).first() else { return nil }
-        return (try JSONText.decode(QuestionnaireAnswers.self, try r.decode(column: "answers", as: String.self)), try r.decode(column: "complete", as: Bool.self))
+        return (try QuestionnaireAnswers.decode(json: try r.decode(column: "answers", as: String.self)), try r.decode(column: "complete", as: Bool.self))
     }
 
     /// How many responses a group's link takes: twice the group, and at least ten more than it (a link shared too widely stops).
@@ -262,7 +262,7 @@ struct WaveService {
 
     func savedAnswers(invitationID: UUID) async throws -> QuestionnaireAnswers? {
         try await sql.raw("SELECT answers FROM wave_responses WHERE invitation_id = \(bind: invitationID)").first(decodingColumn: "answers", as: String.self)
-            .map { try JSONText.decode(QuestionnaireAnswers.self, $0) }
+            .map(QuestionnaireAnswers.decode(json:))
     }
 
     /// Saves the answers so far, or the completed response; the invitation is marked completed with it, in one transaction.
@@ -290,8 +290,7 @@ struct WaveService {
 
     /// The sent responses for the data file: pairing key, school type, role and answers; in the order sent.
     func exportRespondents(waveID: UUID) async throws -> [WaveDataExport.Respondent] {
-        let decoder = JSONDecoder()
-        return try await sql.raw("""
+        try await sql.raw("""
             SELECT link_key, school_type, role, answers, updated_at, id FROM wave_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
             UNION ALL
             SELECT '', school_type, 'student', answers, updated_at, id FROM wave_link_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
@@ -299,7 +298,7 @@ struct WaveService {
             """).all().map { r in
             WaveDataExport.Respondent(pairKey: try r.decode(column: "link_key", as: String.self), schoolType: try r.decode(column: "school_type", as: String.self),
                                       role: try r.decode(column: "role", as: String.self),
-                                      answers: try decoder.decode(QuestionnaireAnswers.self, from: Data(try r.decode(column: "answers", as: String.self).utf8)))
+                                      answers: try QuestionnaireAnswers.decode(json: try r.decode(column: "answers", as: String.self)))
         }
     }
 
