@@ -9,6 +9,7 @@ struct QuestionnaireLine: Encodable { var title: String; var href: String; var c
 struct QuestionnairesPage: Encodable {
     var questionnaires: [QuestionnaireLine]
     var importAction: String?
+    var newHref: String?
     var values: [String: String]
     var errors: [String: String]
 }
@@ -30,6 +31,39 @@ struct QuestionnairePage: Encodable {
     var versions: [LinkedItem]
     var exportHref: String
     var copyAction: String?
+    var editHref: String?
+}
+
+/// The editing form: the questionnaire's own fields, a row per scale and per item (and spare rows to add to).
+struct QuestionnaireEditPage: Encodable {
+    var intro: String
+    var action: String
+    var backHref: String
+    /// Only a new questionnaire takes a code: another code would be another questionnaire.
+    var codeEditable: Bool
+    var saveLabel: String
+    var values: [String: String]
+    var errors: [String: String]
+    var scales: [EditScaleRow]
+    var items: [EditItemRow]
+}
+
+struct EditScaleRow: Encodable { var n: Int; var label: String; var code: String; var nl: String; var en: String; var codeError: String?; var nameError: String? }
+
+struct EditItemRow: Encodable {
+    var n: Int
+    var label: String
+    var code: String
+    var nl: String
+    var en: String
+    var position: String
+    var tier: String
+    var choices: String
+    var reverse: Bool
+    var optional: Bool
+    var kinds: [Option]
+    var scales: [Option]
+    var errors: [String: String]
 }
 
 /// The evaluation line's questionnaires: the library (shipped and a researcher's own), a
@@ -41,6 +75,10 @@ struct QuestionnaireController: RouteCollection {
         routes.get("questionnaires", ":questionnaire", use: page)
         routes.get("questionnaires", ":questionnaire", "export", use: export)
         routes.post("questionnaires", ":questionnaire", "copy", use: copy)
+        routes.get("questionnaires", "new", use: newForm)
+        routes.post("questionnaires", "new", use: createFromForm)
+        routes.get("questionnaires", ":questionnaire", "edit", use: editForm)
+        routes.post("questionnaires", ":questionnaire", "edit", use: saveForm)
         let api = routes.grouped("api", "v1")
         api.get("questionnaires", use: apiLibrary)
         api.get("questionnaires", ":questionnaire", use: apiQuestionnaire)
@@ -72,7 +110,8 @@ struct QuestionnaireController: RouteCollection {
                 QuestionnaireLine(title: q.title, href: "/questionnaires/\(q.id)", code: q.code, version: q.version, origin: origin(q, language),
                                   size: Catalogue.text("questionnaire_size", language, [String(q.definition.scales.count), String(q.definition.items.count)]))
             },
-            importAction: user.viewer.can(.create, .questionnaire) ? "/questionnaires/import" : nil, values: values, errors: errors)
+            importAction: user.viewer.can(.create, .questionnaire) ? "/questionnaires/import" : nil,
+            newHref: user.viewer.can(.create, .questionnaire) ? "/questionnaires/new" : nil, values: values, errors: errors)
         return try await req.renderPage("evaluation/questionnaires", title: "questionnaires_title", page: page, status: status)
     }
 
@@ -111,18 +150,21 @@ struct QuestionnaireController: RouteCollection {
         let points = (d.answerScale.minimum...max(d.answerScale.minimum, d.answerScale.maximum)).enumerated().map { i, value in
             String(value) + (i < d.answerScale.labels.count ? " " + d.answerScale.labels[i].text(language) : "")
         }
+        let versions = try await req.questionnaires.versions(familyID: q.family_id, language: language)
         let page = QuestionnairePage(
             title: q.title, code: q.code, version: q.version, origin: origin(q, language), instructions: d.instructions.text(language),
             answerScale: points.joined(separator: " · "), aspects: d.aspects.map { $0.map { $0.text.text(language) }.joined(separator: " / ") },
             minimumAnswered: String(Int((d.minimumAnswered * 100).rounded())) + "%",
             scales: d.scales.map { s in ScaleBlock(code: s.code, name: s.name.text(language), items: d.items(of: s.code).map(line)) },
             others: d.items.filter { $0.kind != .scaled }.map(line),
-            versions: try await req.questionnaires.versions(familyID: q.family_id, language: language).map { v in
+            versions: versions.map { v in
                 LinkedItem(label: Catalogue.text("programme_version", language, [String(v.version)]), href: "/questionnaires/\(v.id)",
                            detail: v.created_at.formatted(.iso8601.year().month().day()))
             },
             exportHref: "/questionnaires/\(q.id)/export",
-            copyAction: user.viewer.can(.create, .questionnaire) && q.owner_id != user.accountID ? "/questionnaires/\(q.id)/copy" : nil)
+            copyAction: user.viewer.can(.create, .questionnaire) && q.owner_id != user.accountID ? "/questionnaires/\(q.id)/copy" : nil,
+            editHref: q.owner_id != nil && (q.owner_id == user.accountID || user.role == .admin) && versions.first?.id == q.id
+                ? "/questionnaires/\(q.id)/edit" : nil)
         return try await req.renderPage("evaluation/questionnaire", title: "questionnaire_title", titleArguments: [q.title], page: page)
     }
 
@@ -142,6 +184,97 @@ struct QuestionnaireController: RouteCollection {
         let (user, q) = try await questionnaire(req, .create)
         let id = try await req.questionnaires.importDefinition(q.definition, owner: user.accountID, basedOn: q.id)
         return req.redirect(to: "/questionnaires/\(id)")
+    }
+
+    // MARK: Editing on a form
+
+    /// A researcher's own questionnaire, its latest version: what the form edits. Samen's are copied first (409), an
+    /// earlier version is not edited (409: its successor is).
+    func editable(_ req: Request) async throws -> (CurrentUser, QuestionnaireJSON) {
+        let (user, q) = try await questionnaire(req, .update)
+        guard q.owner_id != nil, q.owner_id == user.accountID || user.role == .admin,
+              try await req.questionnaires.versions(familyID: q.family_id, language: req.language).first?.id == q.id else {
+            throw SamenError(status: .conflict, key: "questionnaire_edit_latest_only")
+        }
+        return (user, q)
+    }
+
+    func newForm(req: Request) async throws -> Response {
+        _ = try req.require(.create, .questionnaire)
+        var blank = QuestionnaireForm.values(of: Questionnaire(code: "", title: BilingualText(nl: "", en: ""), instructions: BilingualText(nl: "", en: ""),
+                                                               scales: [], items: []))
+        blank["code"] = ""
+        return try await renderForm(req: req, questionnaire: nil, form: blank, errors: [:], status: .ok)
+    }
+
+    func editForm(req: Request) async throws -> Response {
+        let (_, q) = try await editable(req)
+        return try await renderForm(req: req, questionnaire: q, form: QuestionnaireForm.values(of: q.definition), errors: [:], status: .ok)
+    }
+
+    func createFromForm(req: Request) async throws -> Response {
+        let user = try req.require(.create, .questionnaire)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        var outcome = QuestionnaireForm.read(form)
+        if case .success(let definition) = outcome,
+           try await req.questionnaires.library(for: user.viewer, language: req.language).contains(where: { $0.owner_id == user.accountID && $0.code == definition.code }) {
+            outcome = .failure([FieldProblem(field: "code", key: "questionnaire_code_taken", arguments: [definition.code])])
+        }
+        switch outcome {
+        case .failure(let problems):
+            return try await renderForm(req: req, questionnaire: nil, form: form, errors: problems.messages(req.language), status: .badRequest)
+        case .success(let definition):
+            return req.redirect(to: "/questionnaires/\(try await req.questionnaires.importDefinition(definition, owner: user.accountID))")
+        }
+    }
+
+    /// Saves the form as the questionnaire's next version (the owner's; the administrator's edit stays the owner's questionnaire).
+    func saveForm(req: Request) async throws -> Response {
+        let (_, q) = try await editable(req)
+        let form = (try? req.content.decode([String: String].self)) ?? [:]
+        switch QuestionnaireForm.read(form, code: q.code) {
+        case .failure(let problems):
+            return try await renderForm(req: req, questionnaire: q, form: form, errors: problems.messages(req.language), status: .badRequest)
+        case .success(let definition):
+            return req.redirect(to: "/questionnaires/\(try await req.questionnaires.importDefinition(definition, owner: q.owner_id!, basedOn: q.id))")
+        }
+    }
+
+    func renderForm(req: Request, questionnaire q: QuestionnaireJSON?, form: [String: String], errors: [String: String],
+                    status: HTTPResponseStatus) async throws -> Response {
+        let language = req.language
+        func rowCount(_ kind: String, spare: Int) -> Int {
+            // A posted form brings its own rows (spare ones included); a fresh one gets the spare rows added.
+            let rows = QuestionnaireForm.rows(kind, in: form)
+            return form["_posted"] == nil ? (rows.last ?? 0) + spare : max(rows.last ?? 0, 1)
+        }
+        let scaleRows = (1...rowCount("s", spare: QuestionnaireForm.spareScales)).map { n in
+            let p = "s\(n)_"
+            return EditScaleRow(n: n, label: Catalogue.text("questionnaire_scale_n", language, [String(n)]), code: form[p + "code"] ?? "",
+                                nl: form[p + "nl"] ?? "", en: form[p + "en"] ?? "", codeError: errors[p + "code"], nameError: errors[p + "nl"])
+        }
+        let scaleCodes = scaleRows.map(\.code).filter { !$0.isEmpty }
+        let itemCount = rowCount("i", spare: QuestionnaireForm.spareItems)
+        let itemRows = (1...itemCount).map { n in
+            let p = "i\(n)_"
+            let kind = form[p + "kind"] ?? ItemKind.scaled.rawValue
+            let scale = form[p + "scale"] ?? ""
+            return EditItemRow(
+                n: n, label: Catalogue.text("questionnaire_item_n", language, [String(n)]), code: form[p + "code"] ?? "", nl: form[p + "nl"] ?? "",
+                en: form[p + "en"] ?? "", position: form[p + "position"] ?? String(n), tier: form[p + "tier"] ?? "", choices: form[p + "choices"] ?? "",
+                reverse: form[p + "reverse"] == "on", optional: form[p + "optional"] == "on",
+                kinds: ItemKind.allCases.map { Option(value: $0.rawValue, label: Catalogue.text("questionnaire_kind_\($0.rawValue)", language), selected: $0.rawValue == kind) },
+                scales: [Option(value: "", label: Catalogue.text("questionnaire_no_scale", language), selected: scale.isEmpty)]
+                    + (scaleCodes.contains(scale) || scale.isEmpty ? scaleCodes : scaleCodes + [scale]).map { Option(value: $0, label: $0, selected: $0 == scale) },
+                errors: Dictionary(errors.compactMap { key, message in key.hasPrefix(p) ? (String(key.dropFirst(p.count)), message) : nil }) { a, _ in a })
+        }
+        let page = QuestionnaireEditPage(
+            intro: q.map { Catalogue.text("questionnaire_edit_intro", language, [String($0.version + 1)]) } ?? Catalogue.text("questionnaire_new_intro", language),
+            action: q.map { "/questionnaires/\($0.id)/edit" } ?? "/questionnaires/new", backHref: q.map { "/questionnaires/\($0.id)" } ?? "/questionnaires",
+            codeEditable: q == nil, saveLabel: Catalogue.text(q == nil ? "questionnaire_save_new" : "questionnaire_save", language),
+            values: form, errors: errors, scales: scaleRows, items: itemRows)
+        return try await req.renderPage("evaluation/questionnaire-edit", title: q == nil ? "questionnaire_new_title" : "questionnaire_edit_title",
+                                        titleArguments: q.map { [$0.title] } ?? [], page: page, status: status)
     }
 
     func apiLibrary(req: Request) async throws -> Items<QuestionnaireJSON> {
