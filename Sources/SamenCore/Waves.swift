@@ -93,3 +93,46 @@ public enum WaveState: String, Sendable {
 public func responseRate(completed: Int, invited: Int) -> Double? {
     invited == 0 ? nil : 100 * Double(completed) / Double(invited)
 }
+
+/// Personal links for a staff wave: one single-use link per person, for people who answer without an
+/// account or are invited by e-mail. The researcher asks for a number of links for a school and role, or
+/// gives one label per person (their own respondent codes): the same label in a baseline and its follow-up
+/// gives the same pairing key, so the two responses pair without Samen ever storing the label.
+public struct PersonalLinkRequest: Sendable, Equatable {
+    public static let maxLinks = 500
+    public static let maxLabel = 80
+    public var schoolID: UUID
+    public var role: String
+    /// One entry per link: the label, or nil for an unlabelled (unpaired) link.
+    public var labels: [String?]
+
+    public init(schoolID: UUID, role: String, labels: [String?]) { self.schoolID = schoolID; self.role = role; self.labels = labels }
+
+    /// Reads the form or API fields: one of the wave's schools; the role of a staff respondent (teacher,
+    /// youthworker); labels (one per line, each once, at most 80 characters) or else a count from 1 to 500.
+    public static func read(schoolID: String?, role: String?, count: String?, labels: String?, schools: Set<UUID>,
+                            roles: [String]) -> Validated<PersonalLinkRequest> {
+        var problems: [FieldProblem] = []
+        let school = schoolID.flatMap { UUID(uuidString: $0.trimmed) }
+        if school == nil || !schools.contains(school!) { problems.append(.init(field: "school_id", key: "wave_bad_school")) }
+        let role = (role ?? "").trimmed
+        if !roles.contains(role) { problems.append(.init(field: "role", key: "incident_bad_choice", arguments: [role])) }
+        let lines = (labels ?? "").split(whereSeparator: \.isNewline).map { String($0).trimmed }.filter { !$0.isEmpty }
+        var list: [String?] = []
+        if !lines.isEmpty {
+            var seen = Set<String>()
+            for (i, line) in lines.enumerated() {
+                if line.count > maxLabel { problems.append(.init(field: "labels", key: "wave_label_too_long", arguments: [String(i + 1), String(maxLabel)])); break }
+                if !seen.insert(line).inserted { problems.append(.init(field: "labels", key: "wave_label_twice", arguments: [line])); break }
+            }
+            if lines.count > maxLinks { problems.append(.init(field: "labels", key: "wave_links_too_many", arguments: [String(maxLinks)])) }
+            list = lines
+        } else {
+            let text = (count ?? "").trimmed
+            if let n = Int(text), (1...maxLinks).contains(n) { list = Array(repeating: nil, count: n) }
+            else { problems.append(.init(field: "count", key: "wave_bad_link_count", arguments: [text, String(maxLinks)])) }
+        }
+        guard problems.isEmpty, let school else { return .failure(problems) }
+        return .success(PersonalLinkRequest(schoolID: school, role: role, labels: list))
+    }
+}

@@ -80,6 +80,77 @@ struct WaveFlowTests {
     }
 }
 
+
+@Suite("Personal links of a staff wave")
+struct PersonalLinkTests {
+    @Test("A researcher makes personal links (shown once); a link opens without an account, saves, resumes, sends once; the rate counts it; the same code pairs a baseline with its follow-up and is never stored")
+    func personalLinks() async throws {
+        try await withSamen { app, world in
+            let researcher = try await Client.login(app, "researcher")
+            let scan = QuestionnaireService.shippedFamily(2)
+            let made = try await researcher.form("/waves", ["name": "Werkfactoren", "questionnaire_id": scan.uuidString, "opens_on": LocalDate.today().iso,
+                                                            "closes_on": LocalDate.today().adding(days: 21).iso, "school_ids[]": world.home.id.uuidString])
+            let waveID = try #require(made.headers.first(name: .location).flatMap { UUID(uuidString: String($0.dropFirst("/waves/".count))) })
+            let before = try #require(try await researcher.get("/api/v1/waves/\(waveID)").content.decode(WaveJSON.self).schools?.first)
+
+            // Problems at their fields; nothing made.
+            let twice = try await researcher.form("/waves/\(waveID)/personal-links", ["school_id": world.home.id.uuidString, "role": "teacher", "labels": "R1\nR1"])
+            #expect(twice.status == .badRequest && twice.text.contains("Code &#39;R1&#39; staat er twee keer in"))
+            let none = try await researcher.form("/waves/\(waveID)/personal-links", ["school_id": world.other.id.uuidString, "role": "teacher", "count": "0"])
+            #expect(none.status == .badRequest && none.text.contains("Kies een van de scholen van deze meting") && none.text.contains("geen aantal van 1 tot en met 500"))
+
+            let page = try await researcher.form("/waves/\(waveID)/personal-links", ["school_id": world.home.id.uuidString, "role": "youthworker", "labels": "R1\nR2"])
+            #expect(page.status == .ok && page.text.contains("id=\"links-once\""))
+            let paths = page.text.matches(of: try Regex("/r/[A-Za-z0-9_-]{40,}")).map { String(page.text[$0.range]) }
+            #expect(paths.count == 4, "two links, each in the table and in the CSV")
+            let path = paths[0]
+            let sql = app.db as! any SQLDatabase
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM wave_personal_links WHERE token_hash = \(bind: String(path.dropFirst(3)))").first(decodingColumn: "n", as: Int.self) == 0)
+            #expect(try await sql.raw("SELECT COUNT(*) AS n FROM wave_personal_links WHERE pair_key IN ('R1', 'R2')").first(decodingColumn: "n", as: Int.self) == 0)
+
+            // Someone without an account: save, come back to the same link, send once.
+            let person = Client(app)
+            let opened = try await person.get(path)
+            #expect(opened.status == .ok && opened.headers.first(name: "Referrer-Policy") == "no-referrer")
+            #expect(try await person.form(path, ["vis1": "4", "save": "1"]).status == .ok)
+            #expect(try await person.get(path).text.contains("name=\"vis1\" value=\"4\" checked"))
+            var all: [String: String] = ["send": "1"]
+            for item in EvaluationInstruments.workingFactorsScan.items where item.kind == .scaled { all[item.code] = "3" }
+            #expect(try await person.form(path, all).text.contains("respond-done"))
+            #expect(try await person.form(path, all).status == .conflict)
+            #expect(try await person.get(path).text.contains("respond-done"))
+            #expect(try await Client(app).get("/r/not-a-link").status == .notFound)
+
+            // The rate counts the links as invited, the sent one as completed; the report counts the response as a youth-care worker's.
+            let after = try #require(try await researcher.get("/api/v1/waves/\(waveID)").content.decode(WaveJSON.self).schools?.first)
+            #expect(after.invited == before.invited + 2 && after.completed == before.completed + 1)
+            #expect(try await researcher.get("/waves/\(waveID)").text.contains("2 persoonlijke links gemaakt, 1 verstuurd."))
+            #expect(try await researcher.get("/api/v1/waves/\(waveID)/report").content.decode(WaveReportJSON.self).responses == 1)
+
+            // A follow-up: the same code gives the same pairing key, a new code another.
+            struct Body: Encodable { var school_id: String; var role: String; var labels: [String] }
+            struct WaveBody: Encodable { var name: String; var questionnaire_id: String; var opens_on: String; var closes_on: String; var baseline_id: String; var school_ids: [String] }
+            let followUp = try await researcher.json(.POST, "/api/v1/waves", WaveBody(
+                name: "Werkfactoren vervolg", questionnaire_id: scan.uuidString, opens_on: LocalDate.today().iso, closes_on: LocalDate.today().adding(days: 7).iso,
+                baseline_id: waveID.uuidString, school_ids: [world.home.id.uuidString]))
+            #expect(followUp.status == .created)
+            let followID = try followUp.content.decode(WaveJSON.self).id
+            let api = try await researcher.json(.POST, "/api/v1/waves/\(followID)/links", Body(school_id: world.home.id.uuidString, role: "teacher", labels: ["R1", "R3"]))
+            #expect(api.status == .created)
+            struct Link: Content { var label: String?; var url: String }
+            let links = try api.content.decode(Items<Link>.self).items
+            #expect(links.map(\.label) == ["R1", "R3"] && links.allSatisfy { $0.url.contains("/r/") })
+            let keys = try await sql.raw("SELECT wave_id, pair_key FROM wave_personal_links ORDER BY created_at").all()
+                .map { (try $0.uuid("wave_id"), try $0.decode(column: "pair_key", as: String.self)) }
+            let baselineKeys = Set(keys.filter { $0.0 == waveID }.map(\.1)), followKeys = keys.filter { $0.0 == followID }.map(\.1)
+            #expect(baselineKeys.contains(WaveService.linkKey(chain: waveID, label: "R1")) && followKeys.contains(WaveService.linkKey(chain: waveID, label: "R1")))
+            #expect(!baselineKeys.contains(WaveService.linkKey(chain: waveID, label: "R3")))
+            // Only for staff waves, and only the wave's own researcher.
+            #expect(try await Client.login(app, "coordinator").form("/waves/\(waveID)/personal-links", ["count": "1"]).status == .forbidden)
+        }
+    }
+}
+
 @Suite("Wave report")
 struct WaveReportTests {
     @Test("The report compares school types as SamenStats does, suppresses a small group and names the test")

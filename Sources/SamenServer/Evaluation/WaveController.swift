@@ -34,6 +34,23 @@ struct WavePage: Encodable {
     var rates: [RateLine]
     var total: String
     var reportHref: String
+    /// Staff waves: the form that makes personal links, and how many there are.
+    var personalAction: String?
+    var personalSchools: [Option]
+    var personalRoles: [Option]
+    var personalCount: String?
+    var values: [String: String]
+    var errors: [String: String]
+}
+
+struct PersonalLinkLine: Encodable { var label: String; var school: String; var role: String; var url: String }
+
+/// The personal links just made: shown once (only their hashes are kept), as a table and as CSV for a mail merge.
+struct PersonalLinksPage: Encodable {
+    var wave: String
+    var waveHref: String
+    var links: [PersonalLinkLine]
+    var csv: String
 }
 
 struct ReportPage: Encodable {
@@ -88,11 +105,15 @@ struct WaveController: RouteCollection {
         routes.post("waves", ":wave", "groups", ":group", "link", use: makeLink)
         routes.get("m", ":token", use: linkPage)
         routes.post("m", ":token", use: linkRespond)
+        routes.post("waves", ":wave", "personal-links", use: makePersonalLinks)
+        routes.get("r", ":token", use: personalPage)
+        routes.post("r", ":token", use: personalRespond)
         let api = routes.grouped("api", "v1")
         api.get("waves", use: apiList)
         api.post("waves", use: apiCreate)
         api.get("waves", ":wave", use: apiWave)
         api.get("waves", ":wave", "report", use: apiReport)
+        api.post("waves", ":wave", "links", use: apiPersonalLinks)
     }
 
     /// The waves' owner side: researchers (their own) and the administrator.
@@ -199,6 +220,109 @@ struct WaveController: RouteCollection {
         return try await renderWave(req: req, wave: wave, newLink: nil)
     }
 
+    // MARK: Personal links (staff waves)
+
+    struct PersonalLinksForm: Content { var school_id: String?; var role: String?; var count: FormNumber?; var labels: String? }
+    struct PersonalLinksBody: Content { var school_id: String?; var role: String?; var count: Int?; var labels: [String]? }
+    struct PersonalLinkJSON: Content { var label: String?; var school_id: UUID; var role: String; var url: String }
+
+    /// Reads a request for personal links against the wave: a staff wave of this researcher's, not closed.
+    func personalRequest(_ req: Request, wave: WaveJSON, schoolID: String?, role: String?, count: String?, labels: String?) async throws -> Validated<PersonalLinkRequest> {
+        guard wave.target == WaveTarget.staff.rawValue else { throw SamenError(status: .conflict, key: "wave_personal_staff_only") }
+        guard wave.state != WaveState.closed.rawValue else { throw SamenError(status: .conflict, key: "wave_not_open") }
+        let schools = Set(try await req.waves.rates(waveID: wave.id).map(\.school_id))
+        return PersonalLinkRequest.read(schoolID: schoolID, role: role, count: count, labels: labels, schools: schools, roles: WaveService.respondentRoles)
+    }
+
+    /// An address to give a person: the link's path on the host the researcher reached Samen on.
+    func address(_ req: Request, _ path: String) -> String {
+        guard let host = req.headers.first(name: .host), !host.isEmpty, !host.contains(where: { $0 == "/" || $0 == " " }) else { return path }
+        let scheme = req.application.samenConfig.secureCookies || req.headers.first(name: "X-Forwarded-Proto") == "https" ? "https" : "http"
+        return scheme + "://" + host + path
+    }
+
+    func makePersonalLinks(req: Request) async throws -> Response {
+        let (user, wave) = try await owned(req)
+        guard user.viewer.can(.update, .questionnaire) else { throw SamenError.forbidden }
+        let form = (try? req.content.decode(PersonalLinksForm.self)) ?? PersonalLinksForm()
+        switch try await personalRequest(req, wave: wave, schoolID: form.school_id, role: form.role, count: form.count?.text, labels: form.labels) {
+        case .failure(let problems):
+            let values = ["school_id": form.school_id ?? "", "role": form.role ?? "", "count": form.count?.text ?? "", "labels": form.labels ?? ""]
+            return try await renderWave(req: req, wave: wave, newLink: nil, values: values, errors: problems.messages(req.language), status: .badRequest)
+        case .success(let request):
+            let made = try await req.waves.makePersonalLinks(request, wave: wave)
+            let language = req.language
+            let school = try await req.waves.rates(waveID: wave.id).first { $0.school_id == request.schoolID }?.school ?? ""
+            let role = Catalogue.text("role_\(request.role)", language)
+            let lines = made.map { PersonalLinkLine(label: $0.label ?? "", school: school, role: role, url: address(req, "/r/" + $0.token)) }
+            let csv = CSVWriter.write(header: ["label", "school", "role", "link"], rows: lines.map { [$0.label, $0.school, request.role, $0.url] }, separator: ",")
+            let page = PersonalLinksPage(wave: wave.name, waveHref: "/waves/\(wave.id)", links: lines, csv: csv)
+            return try await req.renderPage("evaluation/personal-links", title: "wave_personal_links_title", titleArguments: [wave.name], page: page)
+        }
+    }
+
+    func apiPersonalLinks(req: Request) async throws -> Response {
+        let (user, wave) = try await owned(req)
+        guard user.viewer.can(.update, .questionnaire) else { throw SamenError.forbidden }
+        let body = (try? req.content.decode(PersonalLinksBody.self)) ?? PersonalLinksBody()
+        switch try await personalRequest(req, wave: wave, schoolID: body.school_id, role: body.role, count: body.count.map(String.init),
+                                         labels: body.labels?.joined(separator: "\n")) {
+        case .failure(let problems): throw SamenError.invalid(problems[0].key, field: problems[0].field, problems[0].arguments)
+        case .success(let request):
+            let made = try await req.waves.makePersonalLinks(request, wave: wave)
+            let response = try await Items(items: made.map {
+                PersonalLinkJSON(label: $0.label, school_id: request.schoolID, role: request.role, url: address(req, "/r/" + $0.token))
+            }).encodeResponse(for: req)
+            response.status = .created
+            return response
+        }
+    }
+
+    func openedPersonal(_ req: Request) async throws -> (WaveService.PersonalLink, Questionnaire) {
+        guard let token = req.parameters.get("token"), let link = try await req.waves.openPersonalLink(token: token, language: req.language) else {
+            throw SamenError(status: .notFound, key: "wave_personal_gone")
+        }
+        return (link, try await req.waves.questionnaire(of: link.wave))
+    }
+
+    /// A personal link's page: the questionnaire, resumed where the link's holder left it; sent, only the thanks.
+    func personalPage(req: Request) async throws -> Response {
+        let (link, questionnaire) = try await openedPersonal(req)
+        guard link.complete || link.wave.state == WaveState.open.rawValue else { throw SamenError(status: .conflict, key: "wave_not_open") }
+        return linkResponse(try await renderRespond(
+            req: req, wave: link.wave, questionnaire: questionnaire, form: link.complete ? [:] : link.answers?.form ?? [:], errors: [:], done: link.complete,
+            notice: link.answers.map { _ in Catalogue.text(link.complete ? "respond_done" : "respond_resumed", req.language) }, status: .ok, action: req.url.path))
+    }
+
+    func personalRespond(req: Request) async throws -> Response {
+        let (link, questionnaire) = try await openedPersonal(req)
+        guard link.wave.state == WaveState.open.rawValue else { throw SamenError(status: .conflict, key: "wave_not_open") }
+        guard !link.complete else { throw SamenError(status: .conflict, key: "respond_already_done") }
+        var form = (try? req.content.decode([String: String].self)) ?? [:]
+        let submit = form.removeValue(forKey: "send") != nil
+        form.removeValue(forKey: "save"); form.removeValue(forKey: "_csrf")
+        switch QuestionnaireAnswers.read(form: form, questionnaire: questionnaire, complete: false) {
+        case .failure(let problems):
+            return linkResponse(try await renderRespond(req: req, wave: link.wave, questionnaire: questionnaire, form: form, errors: problems.messages(req.language),
+                                                        done: false, notice: nil, status: .badRequest, action: req.url.path))
+        case .success(let partial):
+            var missing: [FieldProblem] = []
+            if submit, case .failure(let open) = QuestionnaireAnswers.read(form: form, questionnaire: questionnaire, complete: true) { missing = open }
+            // Written only while not yet sent: a second request at the same moment finds the link used.
+            guard try await req.waves.savePersonalResponse(partial, complete: submit && missing.isEmpty, linkID: link.id) else {
+                throw SamenError(status: .conflict, key: "respond_already_done")
+            }
+            if !missing.isEmpty {
+                return linkResponse(try await renderRespond(req: req, wave: link.wave, questionnaire: questionnaire, form: form, errors: missing.messages(req.language),
+                                                            done: false, notice: Catalogue.text("respond_saved_missing", req.language, [String(missing.count)]),
+                                                            status: .badRequest, action: req.url.path))
+            }
+            return linkResponse(try await renderRespond(req: req, wave: link.wave, questionnaire: questionnaire, form: form, errors: [:], done: submit,
+                                                        notice: Catalogue.text(submit ? "respond_done" : "respond_saved", req.language), status: .ok,
+                                                        action: req.url.path))
+        }
+    }
+
     /// A new link for one of a students' wave's groups, shown once on the wave's page (only its hash is kept).
     func makeLink(req: Request) async throws -> Response {
         let (user, wave) = try await owned(req)
@@ -209,8 +333,11 @@ struct WaveController: RouteCollection {
         return try await renderWave(req: req, wave: wave, newLink: (group, "/m/" + token))
     }
 
-    func renderWave(req: Request, wave: WaveJSON, newLink: (UUID, String)?) async throws -> Response {
+    func renderWave(req: Request, wave: WaveJSON, newLink: (UUID, String)?, values: [String: String] = [:], errors: [String: String] = [:],
+                    status: HTTPResponseStatus = .ok) async throws -> Response {
         let language = req.language
+        let staff = wave.target == WaveTarget.staff.rawValue
+        let personal = staff ? try await req.waves.personalLinkCounts(waveID: wave.id) : (made: 0, sent: 0)
         let groups = wave.target == WaveTarget.students.rawValue ? try await req.waves.groups(waveID: wave.id) : []
         let rates = try await req.waves.rates(waveID: wave.id)
         let invited = rates.reduce(0) { $0 + $1.invited }, completed = rates.reduce(0) { $0 + $1.completed }
@@ -227,8 +354,13 @@ struct WaveController: RouteCollection {
             baselineHref: wave.baseline_id.map { "/waves/\($0)" },
             rates: rates.map { RateLine(school: $0.school, type: $0.school_type, invited: $0.invited, completed: $0.completed, rate: percent($0.response_rate)) },
             total: Catalogue.text("wave_total", language, [String(completed), String(invited), percent(responseRate(completed: completed, invited: invited))]),
-            reportHref: "/waves/\(wave.id)/report")
-        return try await req.renderPage("evaluation/wave", title: "wave_title", titleArguments: [wave.name], page: page)
+            reportHref: "/waves/\(wave.id)/report",
+            personalAction: staff && wave.state != WaveState.closed.rawValue ? "/waves/\(wave.id)/personal-links" : nil,
+            personalSchools: rates.map { Option(value: $0.school_id.uuidString, label: $0.school, selected: values["school_id"] == $0.school_id.uuidString) },
+            personalRoles: WaveService.respondentRoles.map { Option(value: $0, label: Catalogue.text("role_\($0)", language), selected: values["role"] == $0) },
+            personalCount: personal.made > 0 ? Catalogue.text("wave_personal_count", language, [String(personal.made), String(personal.sent)]) : nil,
+            values: values, errors: errors)
+        return try await req.renderPage("evaluation/wave", title: "wave_title", titleArguments: [wave.name], page: page, status: status)
     }
 
     // MARK: The report

@@ -114,6 +114,9 @@ enum WaveReport {
             UNION ALL
             SELECT l.school_type, l.resume_hash, l.answers, l.school_id, s.name FROM wave_link_responses l JOIN schools s ON s.id = l.school_id
             WHERE l.wave_id = \(bind: waveID) AND l.complete = \(bind: true)
+            UNION ALL
+            SELECT p.school_type, CASE WHEN p.pair_key = '' THEN p.token_hash ELSE p.pair_key END, p.answers, p.school_id, s.name FROM wave_personal_links p JOIN schools s ON s.id = p.school_id
+            WHERE p.wave_id = \(bind: waveID) AND p.complete = \(bind: true)
             """).all().map { r in
             Response(type: try r.decode(column: "school_type", as: String.self), key: try r.decode(column: "link_key", as: String.self),
                      school: try r.uuid("school_id"), schoolName: try r.decode(column: "name", as: String.self),

@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Foundation
 import SamenCore
@@ -57,7 +56,17 @@ struct WaveService {
 
     /// The pairing key of a person in a chain of waves (a baseline and its follow-ups).
     static func linkKey(chain: UUID, account: UUID) -> String {
-        SHA256.hash(data: Data((chain.uuidString + "/" + account.uuidString).utf8)).map { String(format: "%02x", $0) }.joined().prefix(32).description
+        pairKey(chain.uuidString + "/" + account.uuidString)
+    }
+
+    /// The pairing key of a personal link's label in a chain of waves: the researcher's own respondent code, in a
+    /// namespace of its own so it never meets an account's key.
+    static func linkKey(chain: UUID, label: String) -> String {
+        pairKey(chain.uuidString + "/label/" + label)
+    }
+
+    private static func pairKey(_ text: String) -> String {
+        String(Tokens.hash(text).prefix(32))
     }
 
     private static let select = """
@@ -148,9 +157,13 @@ struct WaveService {
                 FROM schools s WHERE s.id IN (SELECT school_id FROM wave_groups WHERE wave_id = \(bind: waveID)) ORDER BY s.name
                 """).all().map(schoolRate)
         }
+        // The invited inside Samen and the personal links made, per school.
         return try await sql.raw("""
-            SELECT s.id, s.name, s.type, COUNT(*) AS invited, SUM(CASE WHEN i.completed_at IS NULL THEN 0 ELSE 1 END) AS completed
-            FROM wave_invitations i JOIN schools s ON s.id = i.school_id WHERE i.wave_id = \(bind: waveID)
+            SELECT s.id, s.name, s.type, COUNT(*) AS invited, SUM(x.done) AS completed
+            FROM (SELECT i.school_id, CASE WHEN i.completed_at IS NULL THEN 0 ELSE 1 END AS done FROM wave_invitations i WHERE i.wave_id = \(bind: waveID)
+                  UNION ALL
+                  SELECT p.school_id, CASE WHEN p.complete THEN 1 ELSE 0 END FROM wave_personal_links p WHERE p.wave_id = \(bind: waveID)) x
+            JOIN schools s ON s.id = x.school_id
             GROUP BY s.id, s.name, s.type ORDER BY s.name
             """).all().map(schoolRate)
     }
@@ -240,6 +253,54 @@ struct WaveService {
         }
     }
 
+    // MARK: Personal links (staff waves)
+
+    /// Makes a wave's personal links: one row per link with the school, role and the label's pairing key (the
+    /// label itself is not kept), in one statement. The tokens are returned once, each with its label.
+    func makePersonalLinks(_ request: PersonalLinkRequest, wave: WaveJSON) async throws -> [(label: String?, token: String)] {
+        let chain = try await sql.raw("SELECT chain_id FROM waves WHERE id = \(bind: wave.id)").first(decodingColumn: "chain_id", as: UUID.self)!
+        guard let type = try await sql.raw("SELECT type FROM schools WHERE id = \(bind: request.schoolID)").first(decodingColumn: "type", as: String.self) else {
+            throw SamenError.invalid("wave_bad_school", field: "school_id")
+        }
+        let now = Date()
+        let made = request.labels.map { (label: $0, token: Tokens.make()) }
+        let insert = sql.insert(into: "wave_personal_links")
+            .columns("id", "wave_id", "school_id", "school_type", "role", "token_hash", "pair_key", "complete", "created_at")
+        for link in made {
+            insert.values(SQLBind(UUID()), SQLBind(wave.id), SQLBind(request.schoolID), SQLBind(type), SQLBind(request.role), SQLBind(Tokens.hash(link.token)),
+                          SQLBind(link.label.map { Self.linkKey(chain: chain, label: $0) } ?? ""), SQLBind(false), SQLBind(now))
+        }
+        try await insert.run()
+        return made
+    }
+
+    struct PersonalLink { var id: UUID; var wave: WaveJSON; var answers: QuestionnaireAnswers?; var complete: Bool }
+
+    /// The wave a personal link opens and what was answered through it; nil for an unknown link.
+    func openPersonalLink(token: String, language: Language) async throws -> PersonalLink? {
+        guard token.count < 200, let r = try await sql.raw("""
+            SELECT id, wave_id, answers, complete FROM wave_personal_links WHERE token_hash = \(bind: Tokens.hash(token))
+            """).first(), let wave = try await find(try r.uuid("wave_id"), language: language) else { return nil }
+        return PersonalLink(id: try r.uuid("id"), wave: wave, answers: try r.decode(column: "answers", as: String?.self).map(QuestionnaireAnswers.decode(json:)),
+                            complete: try r.decode(column: "complete", as: Bool.self))
+    }
+
+    /// Saves a personal link's answers (or sends them); false when the link's response was sent already.
+    func savePersonalResponse(_ answers: QuestionnaireAnswers, complete: Bool, linkID: UUID) async throws -> Bool {
+        try await !sql.raw("""
+            UPDATE wave_personal_links SET answers = \(bind: try JSONText.encode(answers)), complete = \(bind: complete), updated_at = \(bind: Date())
+            WHERE id = \(bind: linkID) AND complete = \(bind: false) RETURNING id
+            """).all().isEmpty
+    }
+
+    /// How many personal links a wave has, and how many were sent through.
+    func personalLinkCounts(waveID: UUID) async throws -> (made: Int, sent: Int) {
+        let r = try await sql.raw("""
+            SELECT COUNT(*) AS made, SUM(CASE WHEN complete THEN 1 ELSE 0 END) AS sent FROM wave_personal_links WHERE wave_id = \(bind: waveID)
+            """).first()
+        return (try r?.decode(column: "made", as: Int.self) ?? 0, try r?.decode(column: "sent", as: Int?.self) ?? 0)
+    }
+
     struct Invitation { var id: UUID; var schoolType: String; var completed: Bool }
 
     func invitation(waveID: UUID, accountID: UUID) async throws -> Invitation? {
@@ -294,6 +355,8 @@ struct WaveService {
             SELECT link_key, school_type, role, answers, updated_at, id FROM wave_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
             UNION ALL
             SELECT '', school_type, 'student', answers, updated_at, id FROM wave_link_responses WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
+            UNION ALL
+            SELECT pair_key, school_type, role, answers, updated_at, id FROM wave_personal_links WHERE wave_id = \(bind: waveID) AND complete = \(bind: true)
             ORDER BY 5, 6
             """).all().map { r in
             WaveDataExport.Respondent(pairKey: try r.decode(column: "link_key", as: String.self), schoolType: try r.decode(column: "school_type", as: String.self),
