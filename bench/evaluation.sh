@@ -48,7 +48,8 @@ echo "== sending responses (wrk, 2 threads, 8 connections, 8 s) against /healthz
 for round in 1 2; do
   wrk -t2 -c8 -d8s --latency "http://127.0.0.1:$PORT/healthz" > "$WORK/health-$round.txt"
   before=$(sqlite3 "$DB" "SELECT COUNT(*) FROM wave_invitations WHERE wave_id = '$SUBMIT' AND completed_at IS NOT NULL")
-  TOKENS="$WORK/tokens.txt" ITEMS="$ITEMS" THREADS=2 SUBMIT_PATH="/waves/$SUBMIT/respond" \
+  # Each round starts further down the list of teachers, so no round sends for someone who already sent.
+  TOKENS="$WORK/tokens.txt" ITEMS="$ITEMS" THREADS=2 START=$(( (round - 1) * 4000 )) SUBMIT_PATH="/waves/$SUBMIT/respond" \
     wrk -t2 -c8 -d8s --latency -s bench/submit.lua "http://127.0.0.1:$PORT" > "$WORK/submit-$round.txt"
   after=$(sqlite3 "$DB" "SELECT COUNT(*) FROM wave_invitations WHERE wave_id = '$SUBMIT' AND completed_at IS NOT NULL")
   h=$(awk '/Requests\/sec/ {print $2}' "$WORK/health-$round.txt"); s=$(awk '/Requests\/sec/ {print $2}' "$WORK/submit-$round.txt")

@@ -15,7 +15,7 @@ function setup(thread)
 end
 
 function init(args)
-  index = first
+  index = first + tonumber(os.getenv("START") or "0")
   stride = tonumber(os.getenv("THREADS") or "2")
 end
 

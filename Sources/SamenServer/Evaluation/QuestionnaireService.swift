@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SamenCore
 import SQLKit
@@ -46,7 +47,7 @@ struct QuestionnaireService {
         """
 
     private func row(_ r: SQLRow, _ language: Language) throws -> QuestionnaireJSON {
-        let definition = try JSONText.decode(Questionnaire.self, try r.decode(column: "definition", as: String.self))
+        let definition = try QuestionnaireDefinitions.decode(id: try r.uuid("id"), json: try r.decode(column: "definition", as: String.self))
         let owner = try r.optionalUUID("owner_id")
         return QuestionnaireJSON(id: try r.uuid("id"), family_id: try r.uuid("family_id"), version: try r.decode(column: "version", as: Int.self),
                                  code: try r.decode(column: "code", as: String.self), title: definition.title.text(language), owner_id: owner,
@@ -105,4 +106,25 @@ struct QuestionnaireService {
 
 extension Request {
     var questionnaires: QuestionnaireService { QuestionnaireService(db: db) }
+}
+
+/// Decoded questionnaire definitions by row id. A stored version never changes (an edit is a new row), so a
+/// definition read once serves every later request in this process: sending a response used to decode the
+/// questionnaire's JSON twice, a sixth of the request.
+enum QuestionnaireDefinitions {
+    private static let cache = NIOLockedValueBox<[UUID: Questionnaire]>([:])
+    /// Enough for every questionnaire in use; past it the cache starts again.
+    static let capacity = 512
+
+    static func cached(_ id: UUID) -> Questionnaire? { cache.withLockedValue { $0[id] } }
+
+    static func decode(id: UUID, json: String) throws -> Questionnaire {
+        if let known = cached(id) { return known }
+        let definition = try JSONText.decode(Questionnaire.self, json)
+        cache.withLockedValue { stored in
+            if stored.count >= capacity { stored.removeAll(keepingCapacity: true) }
+            stored[id] = definition
+        }
+        return definition
+    }
 }

@@ -479,9 +479,13 @@ struct WaveController: RouteCollection {
                                   kind: item.kind.rawValue, options: options, value: form[key] ?? "", required: !item.optional, error: errors[key])
             }
         }
-        var sections = q.scales.map { s in AnswerSection(title: s.name.text(language), items: q.items(of: s.code).flatMap(answerItems)) }
-        let others = q.items.filter { $0.kind != .scaled || $0.scale == nil }.flatMap(answerItems)
-        if !others.isEmpty { sections.append(AnswerSection(title: q.scales.isEmpty ? "" : Catalogue.text("questionnaire_other_items", language), items: others)) }
+        // Once sent, the page thanks and shows no questions: none are laid out.
+        var sections: [AnswerSection] = []
+        if !done {
+            sections = q.scales.map { s in AnswerSection(title: s.name.text(language), items: q.items(of: s.code).flatMap(answerItems)) }
+            let others = q.items.filter { $0.kind != .scaled || $0.scale == nil }.flatMap(answerItems)
+            if !others.isEmpty { sections.append(AnswerSection(title: q.scales.isEmpty ? "" : Catalogue.text("questionnaire_other_items", language), items: others)) }
+        }
         let page = RespondPage(wave: wave.name, instructions: q.instructions.text(language), action: action ?? "/waves/\(wave.id)/respond", sections: sections,
                                done: done, notice: notice, hasErrors: !errors.isEmpty)
         return try await req.renderPage("evaluation/respond", title: "respond_title", titleArguments: [q.title.text(language)], page: page, status: status)

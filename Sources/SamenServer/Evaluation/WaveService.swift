@@ -75,7 +75,7 @@ struct WaveService {
         """
 
     private func wave(_ r: SQLRow, _ language: Language, today: LocalDate) throws -> WaveJSON {
-        let definition = try JSONText.decode(Questionnaire.self, try r.decode(column: "definition", as: String.self))
+        let definition = try QuestionnaireDefinitions.decode(id: try r.uuid("questionnaire_id"), json: try r.decode(column: "definition", as: String.self))
         let opens = try r.decode(column: "opens_on", as: String.self), closes = try r.decode(column: "closes_on", as: String.self)
         return WaveJSON(id: try r.uuid("id"), name: try r.decode(column: "name", as: String.self), questionnaire_id: try r.uuid("questionnaire_id"),
                         questionnaire: definition.title.text(language), version: try r.decode(column: "version", as: Int.self),
@@ -98,8 +98,9 @@ struct WaveService {
     }
 
     func questionnaire(of wave: WaveJSON) async throws -> Questionnaire {
+        if let known = QuestionnaireDefinitions.cached(wave.questionnaire_id) { return known }
         let text = try await sql.raw("SELECT definition FROM questionnaires WHERE id = \(bind: wave.questionnaire_id)").first(decodingColumn: "definition", as: String.self)!
-        return try JSONText.decode(Questionnaire.self, text)
+        return try QuestionnaireDefinitions.decode(id: wave.questionnaire_id, json: text)
     }
 
     /// Creates the wave and invites the active teachers and youth-care workers of its schools.
