@@ -51,7 +51,7 @@ public enum Catalogue {
     private static let english = entries.mapValues(\.en)
 
     /// Every entry: the foundation's and each capability's own list (their keys never overlap; a test checks).
-    public static let entries: [String: Entry] = foundationEntries.merging(signalEntries) { first, _ in first }.merging(screeningEntries) { first, _ in first }.merging(collaborationEntries) { first, _ in first }.merging(programmeEntries) { first, _ in first }.merging(evaluationEntries) { first, _ in first }
+    public static let entries: [String: Entry] = foundationEntries.merging(signalEntries) { first, _ in first }.merging(screeningEntries) { first, _ in first }.merging(collaborationEntries) { first, _ in first }.merging(programmeEntries) { first, _ in first }.merging(evaluationEntries) { first, _ in first }.merging(regionEntries) { first, _ in first }
 
     static let foundationEntries: [String: Entry] = [
         // Layout and navigation

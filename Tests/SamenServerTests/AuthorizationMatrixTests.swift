@@ -428,6 +428,10 @@ struct AuthorizationMatrixTests {
             inScope: "200 404 200 200 200 200 404", outOfScope: "200 404 404 404 404 404 404", anonymous: 401),
         Row(route: "POST /api/v1/schools/:school/pairs", path: "/api/v1/schools/{school}/pairs", body: .json,
             inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 401),
+        // The region's aggregates: its staff and the administrator only
+        Row(route: "GET /region", path: "/region", inScope: "200 200 403 403 403 403 403", anonymous: 303),
+        Row(route: "GET /region.csv", path: "/region.csv?table=schools", inScope: "200 200 403 403 403 403 403", anonymous: 303),
+        Row(route: "GET /api/v1/region", path: "/api/v1/region", inScope: "200 200 403 403 403 403 403", anonymous: 401),
         // Questionnaires: the researcher's and the administrator's; the school's managers and the region read them
         Row(route: "GET /questionnaires", path: "/questionnaires", inScope: "200 200 200 200 403 403 200", anonymous: 303),
         Row(route: "POST /questionnaires/import", path: "/questionnaires/import", body: .form, inScope: "400 403 403 403 403 403 400", anonymous: 303),

@@ -106,6 +106,7 @@ enum Navigation {
     static func items(for user: CurrentUser, language: Language, path: String) -> [NavItem] {
         var items: [(String, SiteURL)] = [("nav_home", .home)]
         let viewer = user.viewer
+        if user.role == .region || user.role == .admin { items.append(("nav_region", .region)) }
         if AccessPolicy.schoolScope(user.role) != .none { items.append(("nav_schools", .schools)) }
         if AccessPolicy.studentScope(user.role) != .none { items.append(("nav_students", .students(query: nil, schoolID: nil))) }
         if viewer.can(.read, .incident) && AccessPolicy.studentScope(user.role) != .consentOrCase { items.append(("nav_incidents", .incidents)) }

@@ -1,4 +1,5 @@
 import Foundation
+import SamenCore
 
 /// How this Samen instance runs: where its data lives and which database
 /// engine it uses. Built by the CLI from flags and environment.
@@ -22,6 +23,8 @@ public struct SamenConfig: Sendable {
     /// Whether reads and changes of student data are audited. Always on, except in
     /// the hidden `samen bench-serve --without-audit` that measures what the trail costs.
     public var audit = true
+    /// The smallest count of students a region account sees (smaller ones show as "< n"): 10 unless set, never below 5.
+    public var regionMinimumCell = 10
 
     public init(database: Database, bcryptCost: Int = 12, secureCookies: Bool = false,
                 sessionLifetime: TimeInterval = 12 * 3600, tokenLifetime: TimeInterval = 24 * 3600) {
@@ -36,13 +39,17 @@ public struct SamenConfig: Sendable {
     /// SQLite file in `dataDirectory` (flag), `SAMEN_DATA`, or `./samen-data`.
     public static func fromEnvironment(dataDirectory: String?) -> SamenConfig {
         let env = ProcessInfo.processInfo.environment
+        var config: SamenConfig
         if let url = env["DATABASE_URL"], !url.isEmpty {
-            return SamenConfig(database: .postgres(url: url, schema: nil), secureCookies: env["SAMEN_SECURE_COOKIES"] == "1")
+            config = SamenConfig(database: .postgres(url: url, schema: nil), secureCookies: env["SAMEN_SECURE_COOKIES"] == "1")
+        } else {
+            let dir = dataDirectory ?? env["SAMEN_DATA"] ?? "samen-data"
+            let absolute = URL(fileURLWithPath: dir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            config = SamenConfig(database: .sqlite(path: absolute.appendingPathComponent("samen.sqlite").path),
+                                 secureCookies: env["SAMEN_SECURE_COOKIES"] == "1")
         }
-        let dir = dataDirectory ?? env["SAMEN_DATA"] ?? "samen-data"
-        let absolute = URL(fileURLWithPath: dir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        return SamenConfig(database: .sqlite(path: absolute.appendingPathComponent("samen.sqlite").path),
-                           secureCookies: env["SAMEN_SECURE_COOKIES"] == "1")
+        if let cell = env["SAMEN_REGION_MIN_CELL"].flatMap({ Int($0) }) { config.regionMinimumCell = max(Suppression.minimumThreshold, cell) }
+        return config
     }
 
     /// "sqlite" or "postgres", as `/healthz` reports it.

@@ -5,6 +5,7 @@ import SamenCore
 /// from their page context and never put a path together themselves.
 enum SiteURL: Sendable {
     case home
+    case region
     case login(next: String?)
     case logout
     case password
@@ -92,6 +93,7 @@ enum SiteURL: Sendable {
     var path: String {
         switch self {
         case .home: return "/"
+        case .region: return "/region"
         case .login(let next):
             guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), next != "/login" else { return "/login" }
             return "/login?next=" + Self.encode(next)

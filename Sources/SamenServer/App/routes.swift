@@ -35,4 +35,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: QuestionnaireController())
     try app.register(collection: WaveController())
     try app.register(collection: GuardianController())
+    try app.register(collection: RegionController())
 }

@@ -274,6 +274,11 @@ struct DirectoryController: RouteCollection {
         if user.role == .admin {
             page.links = [LinkedItem(label: Catalogue.text("nav_accounts", language), href: SiteURL.accounts.path, detail: "")]
         }
+        if user.role == .region || user.role == .admin {
+            // The region's figures: its schools side by side, quarters and years.
+            page.links.insert(LinkedItem(label: Catalogue.text("region_schools", language), href: SiteURL.region.path,
+                                         detail: Catalogue.text("home_region_detail", language)), at: 0)
+        }
         if [Role.teacher, .youthworker].contains(user.role) { try await addCollaboration(to: &page, req: req, user: user) }
         return try await req.renderPage("app/home", title: "home_title", page: page)
     }

@@ -1,0 +1,90 @@
+import Foundation
+import SamenCore
+@testable import SamenServer
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite("The region's dashboard: schools side by side, never a student")
+struct RegionDashboardTests {
+    /// Adds `count` students to a school (in its first group) and returns their ids.
+    func addStudents(_ app: Application, school: UUID, count: Int) async throws -> [UUID] {
+        let sql = app.db as! any SQLDatabase
+        let group = try await sql.raw("SELECT id FROM school_groups WHERE school_id = \(bind: school) LIMIT 1").first(decodingColumn: "id", as: UUID.self)
+        let ids = (0..<count).map { _ in UUID() }
+        let insert = sql.insert(into: "students").columns("id", "school_id", "group_id", "number", "first_name", "particle", "last_name", "sort_name",
+                                                          "search_text", "birth_date", "pseudonym")
+        for (i, id) in ids.enumerated() {
+            insert.values(SQLBind(id), SQLBind(school), SQLBind(group), SQLBind("R\(i)"), SQLBind("Regiokind"), SQLBind(""), SQLBind("Nummer\(i)"),
+                          SQLBind("nummer\(i)"), SQLBind("regiokind nummer\(i)"), SQLBind("2015-01-01"), SQLBind(UUID().uuidString))
+        }
+        try await insert.run()
+        return ids
+    }
+
+    func signal(_ app: Application, school: UUID, student: UUID, rule: String, on date: LocalDate) async throws {
+        try await (app.db as! any SQLDatabase).insert(into: "signals")
+            .columns("id", "school_id", "student_id", "rule", "period", "fired_on", "figures", "status", "raised_at")
+            .values(SQLBind(UUID()), SQLBind(school), SQLBind(student), SQLBind(rule), SQLBind("since " + date.iso), SQLBind(date.iso), SQLBind("[]"),
+                    SQLBind("open"), SQLBind(Date()))
+            .run()
+    }
+
+    @Test("Region staff see every school's figures with small counts of students hidden (and their complements), the region's total, quarters and years; never a student")
+    func dashboard() async throws {
+        try await withSamen { app, world in
+            let region = try await Client.login(app, "region")
+            let column = { (name: String) in RegionOverview.columns.firstIndex(of: name)! }
+            // The small demo: six students a school, so every school's count is hidden and the region's 42 shown.
+            var d = try await region.get("/api/v1/region").content.decode(RegionDashboardJSON.self)
+            #expect(d.schools.count == world.demo.schools.count && d.threshold == 10)
+            #expect(d.schools.allSatisfy { $0.cells[column("students")].suppressed && $0.cells[column("students")].value == nil })
+            #expect(d.region_row.cells[column("students")] == RegionCell(Double(world.demo.students.count)))
+
+            // The demo's own thuiszitters at the home school this school year and this quarter.
+            let sql = app.db as! any SQLDatabase
+            func demoThuiszitters(since: LocalDate) async throws -> Int {
+                try await sql.raw("""
+                    SELECT COUNT(DISTINCT student_id) AS n FROM signals WHERE rule = 'thuiszitter' AND school_id = \(bind: world.home.id) AND fired_on >= \(bind: since.iso)
+                    """).first(decodingColumn: "n", as: Int.self) ?? 0
+            }
+            let inYear = try await demoThuiszitters(since: SchoolYearPeriod.containing(.today()).start)
+            let inQuarter = try await demoThuiszitters(since: Quarter(containing: .today()).first)
+            // A larger school: its students shown; three new thuiszitters there: hidden, and the region's too.
+            let added = try await addStudents(app, school: world.home.id, count: 30)
+            for id in added.prefix(3) { try await signal(app, school: world.home.id, student: id, rule: "thuiszitter", on: .today()) }
+            d = try await region.get("/api/v1/region").content.decode(RegionDashboardJSON.self)
+            let home = try #require(d.schools.first { $0.school_id == world.home.id })
+            #expect(home.cells[column("students")].value == Double(36))
+            #expect(home.cells[column("thuiszitters")].suppressed, "\(3 + inYear) is under 10")
+            #expect(d.thuiszitters_by_quarter.first { $0.school_id == world.home.id }?.counts.last?.suppressed == true)
+            #expect(d.years.last?.school_year == SchoolYearPeriod.containing(.today()).name)
+
+            // Ten or more: shown, in the year and in its quarter.
+            for id in added.dropFirst(3).prefix(9) { try await signal(app, school: world.home.id, student: id, rule: "thuiszitter", on: .today()) }
+            d = try await region.get("/api/v1/region").content.decode(RegionDashboardJSON.self)
+            #expect(d.schools.first { $0.school_id == world.home.id }?.cells[column("thuiszitters")].value == Double(12 + inYear))
+            #expect(d.thuiszitters_by_quarter.first { $0.school_id == world.home.id }?.counts.last?.value == Double(12 + inQuarter))
+
+            // The page: the tables, "< 10", no student's name; each table as CSV.
+            let page = try await region.get("/region")
+            #expect(page.status == .ok && page.text.contains("Scholen naast elkaar") && page.text.contains("&lt; 10") && page.text.contains(world.home.name))
+            #expect(!page.text.contains("Regiokind") && !world.demo.students.contains { page.text.contains($0.name.display) })
+            let csv = try await region.get("/region.csv?table=quarters")
+            #expect(csv.status == .ok && csv.headers.contentType?.subType == "csv" && csv.text.contains("Totaal"))
+            #expect(try await region.get("/region.csv?table=students").status == .badRequest)
+            #expect(try await region.get("/region?year=1999-2000").status == .badRequest)
+
+            // The threshold is configurable, never below 5.
+            app.samenConfig.regionMinimumCell = 5
+            d = try await region.get("/api/v1/region").content.decode(RegionDashboardJSON.self)
+            #expect(d.threshold == 5 && d.schools.first { $0.school_id == world.other.id }?.cells[column("students")].value == 6)
+
+            // Nobody else.
+            #expect(try await Client.login(app, "coordinator").get("/region").status == .forbidden)
+            #expect(try await Client(app).get("/api/v1/region").status == .unauthorized)
+            #expect(try await Client.login(app, "admin").get("/region").status == .ok)
+        }
+    }
+}
