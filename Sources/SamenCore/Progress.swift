@@ -54,7 +54,9 @@ public struct MeasurementPlan: Sendable, Equatable {
 
     /// A value as people write it: whole numbers without decimals, else one decimal.
     public static func format(_ value: Double) -> String {
-        abs(value - value.rounded()) < 1e-9 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+        // Only a value that fits a whole number is written as one (a goal sent as 1e300 must not stop the server).
+        if let whole = Int(exactly: value.rounded()), abs(value - value.rounded()) < 1e-9 { return String(whole) }
+        return String(format: "%.1f", value)
     }
 
     /// Checks the plan's fields from a form: a measure in words, a goal within the type's range, a direction; a rating scale of 2 to 10.

@@ -36,6 +36,12 @@ struct ProgressTests {
         if case .success = rating.read("nan") { Issue.record("nan accepted") }
     }
 
+    @Test("A value is written whole when it is whole, with one decimal otherwise; one too large for a whole number does not stop anything")
+    func format() {
+        #expect(MeasurementPlan.format(3) == "3" && MeasurementPlan.format(2.5) == "2.5")
+        #expect(MeasurementPlan.format(9.9e273).hasPrefix("99") && MeasurementPlan.format(-.infinity) == "-inf")
+    }
+
     @Test("A plan from the form: a measure in words, a goal within the type's range, a rating scale of 2 to 10")
     func validate() {
         guard case .success(let plan) = MeasurementPlan.validate(type: .count, measure: "Keer uit de les", goal: "1", direction: "at_most", scaleMax: "") else {

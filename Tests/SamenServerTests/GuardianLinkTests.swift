@@ -55,4 +55,20 @@ struct GuardianLinkTests {
             #expect(try await coordinator.json(.POST, "/api/v1/students/\(student)/guardian-links", ["guardian_id": guardian.uuidString, "days": "91"]).status == .badRequest)
         }
     }
+
+    @Test("A guardian removed from a student loses their link to the student's page at once, and is not left half-removed")
+    func removedGuardianLosesLink() async throws {
+        try await withSamen { app, world in
+            let student = world.student(in: world.homeOtherGroup).id
+            let guardian = world.demo.links.first { $0.studentID == student }!.guardianID
+            let coordinator = try await Client.login(app, "coordinator")
+            let link = try await coordinator.json(.POST, "/api/v1/students/\(student)/guardian-links", ["guardian_id": guardian.uuidString, "days": "14"])
+                .content.decode(GuardianLinkJSON.self)
+            let url = try #require(link.url)
+            #expect(try await Client(app).get(url).status == .ok)
+            #expect(try await coordinator.send(.DELETE, "/api/v1/students/\(student)/guardians/\(guardian)").status == .noContent)
+            #expect(try await Client(app).get(url).status == .notFound)
+            #expect(try await coordinator.send(.DELETE, "/api/v1/students/\(student)/guardians/\(guardian)").status == .noContent, "removing again changes nothing")
+        }
+    }
 }

@@ -384,10 +384,13 @@ struct DirectoryService {
     func removeGuardian(_ guardianID: UUID, from student: Student) async throws {
         try await db.transaction { db in
             try await StudentGuardian.query(on: db).filter(\.$student.$id == student.id!).filter(\.$guardian.$id == guardianID).delete()
-            // A guardian who gave a consent stays on record as its giver, without the link.
+            // No longer this student's guardian: their personal link to the student's page stops working.
             let sql = db as! any SQLDatabase
+            try await sql.raw("DELETE FROM guardian_links WHERE student_id = \(bind: student.id!) AND guardian_id = \(bind: guardianID)").run()
+            // A guardian who gave a consent stays on record as its giver, without the link; so does one with a link to another child.
             if try await StudentGuardian.query(on: db).filter(\.$guardian.$id == guardianID).count() == 0,
-               try await sql.raw("SELECT COUNT(*) AS n FROM consents WHERE guardian_id = \(bind: guardianID)").first(decodingColumn: "n", as: Int.self) == 0 {
+               try await sql.raw("SELECT COUNT(*) AS n FROM consents WHERE guardian_id = \(bind: guardianID)").first(decodingColumn: "n", as: Int.self) == 0,
+               try await sql.raw("SELECT COUNT(*) AS n FROM guardian_links WHERE guardian_id = \(bind: guardianID)").first(decodingColumn: "n", as: Int.self) == 0 {
                 try await Guardian.query(on: db).filter(\.$id == guardianID).delete()
             }
         }
