@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Samen test: unit and server tests on SQLite, the server tests
-# again on a real PostgreSQL started here on 127.0.0.1, and the browser
-# tests (Selenium driving Debian's headless Chromium) against a running
-# `samen serve --demo`. Installs what it needs when missing.
+# again on a real PostgreSQL started here on 127.0.0.1, the browser tests
+# (Selenium driving Debian's headless Chromium) against a running
+# `samen serve --demo`, the crash-safety test (SIGKILL mid-stream, on SQLite
+# and PostgreSQL) and schemathesis over the served OpenAPI document.
+# Installs what it needs when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,9 +25,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 fi
-if ! python3 -c 'import selenium, pytest' 2>/dev/null; then
-  say "installing selenium and pytest from PyPI"
-  python3 -m pip install -q --disable-pip-version-check selenium pytest
+if ! python3 -c 'import selenium, pytest, schemathesis' 2>/dev/null; then
+  say "installing selenium, pytest and schemathesis from PyPI"
+  python3 -m pip install -q --disable-pip-version-check selenium pytest schemathesis
 fi
 
 # --- build ---------------------------------------------------------------------
@@ -77,12 +79,18 @@ DATABASE_URL="$export_url" "$BIN" rules run --school 10AA | tee "$WORK/rules.txt
 grep -q "10AA OBS De Regenboog: 0 nieuwe signalen" "$WORK/rules.txt"
 DATABASE_URL="$export_url" "$BIN" audit verify | grep -q "de keten is heel"
 
-# --- browser tests --------------------------------------------------------------
-say "browser tests (headless Chromium) against samen serve --demo"
+# --- browser tests, crash safety, hostile input -----------------------------------
+say "browser tests (headless Chromium) against samen serve --demo; SIGKILL mid-stream on SQLite and PostgreSQL"
 PORT=${SAMEN_TEST_PORT:-18080}
 (cd "$WORK" && exec "$BIN" serve --demo --data "$WORK/data" --port "$PORT" > "$WORK/serve.log" 2>&1) &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-SAMEN_URL="http://127.0.0.1:$PORT" python3 -m pytest -q -p no:cacheprovider e2e
-# Every page the browser opened left an audit entry; the chain must still be whole.
+pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_crash
+SAMEN_URL="http://127.0.0.1:$PORT" SAMEN_BIN="$BIN" SAMEN_CRASH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_crash?sslmode=disable" \
+  python3 -m pytest -q -p no:cacheprovider e2e
+
+say "schemathesis over every API operation, logged in: no 5xx, every response as the OpenAPI document says"
+SAMEN_URL="http://127.0.0.1:$PORT" FUZZ_SECONDS=${SAMEN_FUZZ_SECONDS:-60} python3 e2e/fuzz_api.py
+
+# Every page the browser opened and every request the fuzzer sent left an audit entry; the chain must still be whole.
 "$BIN" audit verify --data "$WORK/data"
