@@ -78,6 +78,13 @@ DATABASE_URL="$export_url" "$BIN" import students "$WORK/one.csv" --school 10AA 
 DATABASE_URL="$export_url" "$BIN" rules run --school 10AA | tee "$WORK/rules.txt"
 grep -q "10AA OBS De Regenboog: 0 nieuwe signalen" "$WORK/rules.txt"
 DATABASE_URL="$export_url" "$BIN" audit verify | grep -q "de keten is heel"
+# Operations on PostgreSQL: a student's export, retention's dry run, pg_dump and pg_restore through samen.
+DATABASE_URL="$export_url" "$BIN" export student 990001 --school 10AA --output "$WORK/export.txt" >/dev/null
+grep -q "Leerlingnummer: 990001" "$WORK/export.txt"
+DATABASE_URL="$export_url" "$BIN" retention run --dry-run | grep -q "Proefrun"
+DATABASE_URL="$export_url" "$BIN" backup "$WORK/samen.pgdump" | grep -q "Reservekopie geschreven"
+DATABASE_URL="$export_url" "$BIN" restore "$WORK/samen.pgdump" | grep -q "Teruggezet"
+DATABASE_URL="$export_url" "$BIN" audit verify | grep -q "de keten is heel"
 
 # --- browser tests, crash safety, hostile input -----------------------------------
 say "browser tests (headless Chromium) against samen serve --demo; SIGKILL mid-stream on SQLite and PostgreSQL"

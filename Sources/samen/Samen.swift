@@ -11,7 +11,7 @@ struct Samen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samen",
         abstract: "Samen: school and youth care as one multi-tiered system of support.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self, Rules.self, Audit.self, BenchSchool.self, BenchWave.self, BenchServe.self, DashboardSQL.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self, Rules.self, Audit.self, BackupCommand.self, RestoreCommand.self, RetentionCommand.self, ExportCommand.self, BenchSchool.self, BenchWave.self, BenchServe.self, DashboardSQL.self])
 
     /// As ArgumentParser's, except that `samen analyze` answers a bad option
     /// like any other bad input: one line on stderr and exit code 2.
@@ -111,7 +111,17 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Fill an empty database with the demo region first.") var demo = false
 
     func run() async throws {
-        try await serve(options.config, host: host, port: port, demo: demo)
+        var config = options.config
+        let env = ProcessInfo.processInfo.environment
+        // The nightly jobs, unless this instance is told not to (several instances share them either way).
+        config.jobs = env["SAMEN_JOBS"] != "off"
+        if case .failure(let problems) = RetentionPeriods.read(studentFile: env["SAMEN_RETENTION_STUDENT_YEARS"], absence: env["SAMEN_RETENTION_ABSENCE_YEARS"],
+                                                               referral: env["SAMEN_RETENTION_REFERRAL_YEARS"]) {
+            throw ValidationError(problems.map { "SAMEN_RETENTION_" + $0.field.uppercased() + ": " + Catalogue.text($0.key, cliLanguage, $0.arguments) }
+                .joined(separator: "\n"))
+        }
+        config.instanceName = ProcessInfo.processInfo.hostName + ":" + String(port)
+        try await serve(config, host: host, port: port, demo: demo)
     }
 }
 

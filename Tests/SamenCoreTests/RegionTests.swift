@@ -65,3 +65,21 @@ struct RegionTests {
         #expect(Quarter(year: 2026, number: 1).last == LocalDate(year: 2026, month: 3, day: 31)!)
     }
 }
+
+@Suite("Retention periods")
+struct RetentionPeriodTests {
+    @Test("Two years after leaving, five for absence, three for closed cases, counted back from today; 29 February falls back to the 28th")
+    func cutoffs() {
+        let cut = RetentionPeriods().cutoffs(today: LocalDate(year: 2026, month: 12, day: 5)!)
+        #expect(cut.studentsLeftBefore.iso == "2024-12-05" && cut.absencesBefore.iso == "2021-12-05" && cut.casesClosedBefore.iso == "2023-12-05")
+        #expect(LocalDate(year: 2028, month: 2, day: 29)!.addingYears(-2).iso == "2026-02-28")
+    }
+
+    @Test("Periods are read as whole years from 1 to 50, the default where empty; a bad value is named")
+    func read() {
+        guard case .success(let periods) = RetentionPeriods.read(studentFile: "3", absence: "", referral: nil) else { Issue.record("refused"); return }
+        #expect(periods == RetentionPeriods(studentFileYears: 3, absenceYears: 5, referralYears: 3))
+        guard case .failure(let problems) = RetentionPeriods.read(studentFile: "0", absence: "vijf", referral: "2") else { Issue.record("accepted"); return }
+        #expect(problems.map(\.field) == ["student_years", "absence_years"] && problems.allSatisfy { $0.key == "retention_bad_years" })
+    }
+}

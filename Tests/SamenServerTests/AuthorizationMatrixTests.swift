@@ -428,6 +428,8 @@ struct AuthorizationMatrixTests {
             inScope: "200 404 200 200 200 200 404", outOfScope: "200 404 404 404 404 404 404", anonymous: 401),
         Row(route: "POST /api/v1/schools/:school/pairs", path: "/api/v1/schools/{school}/pairs", body: .json,
             inScope: "400 403 400 400 403 403 403", outOfScope: "400 403 404 404 404 404 403", anonymous: 401),
+        // Metrics: counts only, for a scraper on the machine itself or with the token (neither in these requests)
+        Row(route: "GET /metrics", path: "/metrics", inScope: "403 403 403 403 403 403 403", anonymous: 403),
         // The region's aggregates: its staff and the administrator only
         Row(route: "GET /region", path: "/region", inScope: "200 200 403 403 403 403 403", anonymous: 303),
         Row(route: "GET /region.csv", path: "/region.csv?table=schools", inScope: "200 200 403 403 403 403 403", anonymous: 303),

@@ -25,6 +25,15 @@ public struct SamenConfig: Sendable {
     public var audit = true
     /// The smallest count of students a region account sees (smaller ones show as "< n"): 10 unless set, never below 5.
     public var regionMinimumCell = 10
+    /// Whether this process runs the nightly jobs (rules, retention): `samen serve` does unless SAMEN_JOBS=off; tests
+    /// and one-shot commands do not.
+    public var jobs = false
+    /// How this process names itself in `job_runs` (host and process id).
+    public var instanceName = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
+    /// The retention periods the nightly job and `samen retention run` apply.
+    public var retention = RetentionPeriods()
+    /// A scraper elsewhere than on this machine sends it as a bearer token to read `/metrics` (SAMEN_METRICS_TOKEN; none: loopback only).
+    public var metricsToken = ""
 
     public init(database: Database, bcryptCost: Int = 12, secureCookies: Bool = false,
                 sessionLifetime: TimeInterval = 12 * 3600, tokenLifetime: TimeInterval = 24 * 3600) {
@@ -48,7 +57,12 @@ public struct SamenConfig: Sendable {
             config = SamenConfig(database: .sqlite(path: absolute.appendingPathComponent("samen.sqlite").path),
                                  secureCookies: env["SAMEN_SECURE_COOKIES"] == "1")
         }
+        config.metricsToken = env["SAMEN_METRICS_TOKEN"] ?? ""
         if let cell = env["SAMEN_REGION_MIN_CELL"].flatMap({ Int($0) }) { config.regionMinimumCell = max(Suppression.minimumThreshold, cell) }
+        if case .success(let periods) = RetentionPeriods.read(studentFile: env["SAMEN_RETENTION_STUDENT_YEARS"], absence: env["SAMEN_RETENTION_ABSENCE_YEARS"],
+                                                              referral: env["SAMEN_RETENTION_REFERRAL_YEARS"]) {
+            config.retention = periods
+        }
         return config
     }
 

@@ -28,6 +28,7 @@ enum SamenResources {
 /// Runs no migration itself; callers decide (`samen serve` migrates on start).
 public func configure(_ app: Application, _ config: SamenConfig) throws {
     app.samenConfig = config
+    app.storage[MetricsKey.self] = Metrics()
 
     switch config.database {
     case .sqlite(let path):
@@ -77,6 +78,7 @@ public func configure(_ app: Application, _ config: SamenConfig) throws {
     }
 
     try routes(app)
+    app.lifecycle.use(JobScheduler())
 }
 
 func addMigrations(_ app: Application) {
@@ -85,7 +87,7 @@ func addMigrations(_ app: Application) {
         M0005CreateAccounts(), M0006CreateAccountSchools(), M0007CreateGroups(), M0008CreateGroupStaff(),
         M0009CreateStudents(), M0010CreateGuardians(), M0011CreateSessions(), M0012CreateLoginFailures(),
         M0013CreateLabels(), M0014CreateIncidents(), M0015CreateRecognitions(), M0016CreateSignals(), M0017CreateAbsences(), M0018CreateInterventions(), M0019IndexIncidentsForDashboards(), M0020CreateEnrolments(),
-        M0021IncidentStudentsSchoolYear(), M0022CreateScreening(), M0023CreateMeasurements(), M0024CreateHolidays(), M0025StudentListOrder(), M0026CreateConsentAndAudit(), M0027CreateTeamsAndMeetings(), M0028CreateCases(), M0029CreateGuardianLinks(), M0030CreateProgrammes(), M0031CreateQuestionnaires(), M0032CreateWaves(), M0033WaveMinimumCell(), M0034WaveLinks(), M0035WavePersonalLinks())
+        M0021IncidentStudentsSchoolYear(), M0022CreateScreening(), M0023CreateMeasurements(), M0024CreateHolidays(), M0025StudentListOrder(), M0026CreateConsentAndAudit(), M0027CreateTeamsAndMeetings(), M0028CreateCases(), M0029CreateGuardianLinks(), M0030CreateProgrammes(), M0031CreateQuestionnaires(), M0032CreateWaves(), M0033WaveMinimumCell(), M0034WaveLinks(), M0035WavePersonalLinks(), M0036CreateJobRuns())
 }
 
 extension Application {

@@ -36,4 +36,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: WaveController())
     try app.register(collection: GuardianController())
     try app.register(collection: RegionController())
+    try app.register(collection: MetricsController())
 }
