@@ -1,8 +1,8 @@
 """Crash safety: a stream of incident writes, the server killed with SIGKILL
 mid-stream, restarted on the same data, and every write it had acknowledged
 (201) found again. On SQLite (a data directory of its own) and, when
-SAMEN_CRASH_DATABASE_URL is set, on PostgreSQL. Needs SAMEN_BIN, the samen
-binary the test command built."""
+SAMEN_CRASH_DATABASE_URL is set, on PostgreSQL. SAMEN_BIN names the samen
+binary (the debug build by default)."""
 import json
 import os
 import signal
@@ -15,8 +15,8 @@ import urllib.request
 
 import pytest
 
-BIN = os.environ.get("SAMEN_BIN")
-pytestmark = pytest.mark.skipif(not BIN, reason="SAMEN_BIN is not set")
+BIN = os.environ.get("SAMEN_BIN", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".build", "debug", "samen"))
+pytestmark = pytest.mark.skipif(not os.path.exists(BIN), reason="no samen binary")
 
 
 def free_port():
@@ -30,7 +30,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.data = str(tmp_path / "data")
-        self.env = dict(os.environ, LOG_LEVEL="error")
+        self.env = dict(os.environ, LOG_LEVEL="error", SAMEN_JOBS="off")
         if database_url:
             self.env["DATABASE_URL"] = database_url
         else:

@@ -19,6 +19,7 @@ missing=()
 [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian"
   as_root apt-get update -qq
@@ -43,8 +44,12 @@ swift test --skip-build
 WORK=$(mktemp -d /tmp/samen-test.XXXXXX)
 PGDATA="$WORK/pg"
 SERVER_PID=""
+MULTI_PIDS=()
+NGINX_CONF=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  for pid in "${MULTI_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -n "$NGINX_CONF" ] && { "$NGINX" -c "$NGINX_CONF" -s stop 2>/dev/null || true; }
   if [ -f "$PGDATA/postmaster.pid" ]; then
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
     else "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true; fi
@@ -89,12 +94,30 @@ DATABASE_URL="$export_url" "$BIN" audit verify | grep -q "de keten is heel"
 # --- browser tests, crash safety, hostile input -----------------------------------
 say "browser tests (headless Chromium) against samen serve --demo; SIGKILL mid-stream on SQLite and PostgreSQL"
 PORT=${SAMEN_TEST_PORT:-18080}
-(cd "$WORK" && exec "$BIN" serve --demo --data "$WORK/data" --port "$PORT" > "$WORK/serve.log" 2>&1) &
+(cd "$WORK" && SAMEN_JOBS=off exec "$BIN" serve --demo --data "$WORK/data" --port "$PORT" > "$WORK/serve.log" 2>&1) &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_crash
 SAMEN_URL="http://127.0.0.1:$PORT" SAMEN_BIN="$BIN" SAMEN_CRASH_DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_crash?sslmode=disable" \
   python3 -m pytest -q -p no:cacheprovider e2e
+
+say "two instances on one PostgreSQL database behind nginx: a browser session, an incident round trip, each nightly job once"
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_multi
+MULTI_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_multi?sslmode=disable"
+A_PORT=${SAMEN_TEST_A_PORT:-18081}; B_PORT=${SAMEN_TEST_B_PORT:-18082}; LB_PORT=${SAMEN_TEST_LB_PORT:-18088}
+# The first instance loads the demo; the second starts on the same database once it has.
+(cd "$WORK" && DATABASE_URL="$MULTI_URL" SAMEN_JOBS=any-hour exec "$BIN" serve --demo --port "$A_PORT" > "$WORK/a.log" 2>&1) & MULTI_PIDS+=($!)
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$A_PORT/healthz" >/dev/null && break; sleep 0.2; done
+(cd "$WORK" && DATABASE_URL="$MULTI_URL" SAMEN_JOBS=any-hour exec "$BIN" serve --port "$B_PORT" > "$WORK/b.log" 2>&1) & MULTI_PIDS+=($!)
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$B_PORT/healthz" >/dev/null && break; sleep 0.2; done
+mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"; chmod 1777 "$WORK/nginx/tmp"
+NGINX_CONF="$WORK/nginx/nginx.conf"
+sed -e "s|@A@|127.0.0.1:$A_PORT|; s|@B@|127.0.0.1:$B_PORT|; s|@LISTEN@|127.0.0.1:$LB_PORT|; s|@PREFIX@|$WORK/nginx|g" docs/nginx.conf.example > "$NGINX_CONF"
+"$NGINX" -p "$WORK/nginx" -c "$NGINX_CONF"
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$LB_PORT/healthz" >/dev/null && break; sleep 0.1; done
+SAMEN_LB_URL="http://127.0.0.1:$LB_PORT" SAMEN_INSTANCE_URLS="http://127.0.0.1:$A_PORT,http://127.0.0.1:$B_PORT" \
+  SAMEN_MULTI_DATABASE_URL="$MULTI_URL" SAMEN_PSQL="$PG_BIN/psql" python3 -m pytest -q -p no:cacheprovider e2e/test_multi_instance.py
 
 say "schemathesis over every API operation, logged in: no 5xx, every response as the OpenAPI document says"
 SAMEN_URL="http://127.0.0.1:$PORT" FUZZ_SECONDS=${SAMEN_FUZZ_SECONDS:-60} python3 e2e/fuzz_api.py

@@ -115,6 +115,7 @@ struct Serve: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         // The nightly jobs, unless this instance is told not to (several instances share them either way).
         config.jobs = env["SAMEN_JOBS"] != "off"
+        config.jobsAnyHour = env["SAMEN_JOBS"] == "any-hour"
         if case .failure(let problems) = RetentionPeriods.read(studentFile: env["SAMEN_RETENTION_STUDENT_YEARS"], absence: env["SAMEN_RETENTION_ABSENCE_YEARS"],
                                                                referral: env["SAMEN_RETENTION_REFERRAL_YEARS"]) {
             throw ValidationError(problems.map { "SAMEN_RETENTION_" + $0.field.uppercased() + ": " + Catalogue.text($0.key, cliLanguage, $0.arguments) }

@@ -42,7 +42,7 @@ struct JobScheduler: LifecycleHandler {
         let today = LocalDate.today(now: now)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam") ?? .current
-        guard calendar.component(.hour, from: now) >= job.hour else { return }
+        guard app.samenConfig.jobsAnyHour || calendar.component(.hour, from: now) >= job.hour else { return }
         do {
             guard let run = try await claim(job, day: today, db: app.db, instance: app.samenConfig.instanceName) else { return }
             let start = ContinuousClock.now

@@ -28,6 +28,8 @@ public struct SamenConfig: Sendable {
     /// Whether this process runs the nightly jobs (rules, retention): `samen serve` does unless SAMEN_JOBS=off; tests
     /// and one-shot commands do not.
     public var jobs = false
+    /// Jobs due at any hour of the day, not only from their night-time hour (SAMEN_JOBS=any-hour: tests, or right after a restore).
+    public var jobsAnyHour = false
     /// How this process names itself in `job_runs` (host and process id).
     public var instanceName = ProcessInfo.processInfo.hostName + ":" + String(ProcessInfo.processInfo.processIdentifier)
     /// The retention periods the nightly job and `samen retention run` apply.
