@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import SamenCore
+import SQLKit
 @testable import SamenServer
 import Testing
 import Vapor
@@ -563,6 +564,54 @@ struct AuthorizationMatrixTests {
                 if anonymous != UInt(row.anonymous) { failures.append("\(row.route) anonymous: \(anonymous), expected \(row.anonymous)") }
             }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        }
+    }
+
+    /// Every column people type free text into, as (table, column).
+    static let freeText: [(String, String)] = [
+        ("regions", "name"), ("regions", "municipalities"), ("schools", "name"), ("schools", "city"), ("organisations", "name"),
+        ("accounts", "first_name"), ("accounts", "last_name"), ("accounts", "email"), ("school_groups", "name"), ("school_groups", "level"),
+        ("students", "first_name"), ("students", "last_name"), ("guardians", "name"), ("guardians", "email"), ("guardians", "phone"),
+        ("labels", "text_nl"), ("labels", "text_en"), ("incidents", "note"), ("recognitions", "note"), ("decisions", "note"),
+        ("interventions", "name"), ("interventions", "evidence"), ("workshops", "title"), ("workshop_notes", "text"),
+        ("enrolments", "exit_reason"), ("enrolments", "measure"), ("screening_rounds", "name"), ("school_holidays", "name"),
+        ("consents", "note"), ("consents", "withdrawal_note"), ("teams", "hours"), ("teams", "steering"), ("meetings", "title"),
+        ("meetings", "minutes"), ("meeting_items", "detail"), ("meeting_actions", "text"), ("cases", "note"), ("case_steps", "note"),
+        ("programme_runs", "title"), ("programme_runs", "evaluation"), ("programme_deliveries", "reflection_teacher"),
+        ("programme_deliveries", "reflection_youthworker"), ("matrix_ideas", "text"), ("waves", "name"),
+    ]
+
+    @Test("Script stored in every free-text field comes back escaped on every page, for every role; every page carries the security headers and no inline script")
+    func storedScriptEscaped() async throws {
+        try await withSamen { app, world in
+            let fixtures = try await SignalFixtures.make(app, world)
+            let sql = app.db as! any SQLDatabase
+            let payload = "\"><script>alert(1)</script>"
+            for (table, column) in Self.freeText {
+                try await sql.raw("UPDATE \(ident: table) SET \(ident: column) = \(ident: column) || \(bind: payload) WHERE \(ident: column) IS NOT NULL").run()
+            }
+            var clients: [Role: Client] = [:]
+            for role in Self.roles { clients[role] = try await Client.login(app, role.rawValue) }
+            var raw: [String] = [], escapedSeen = 0, pages = 0
+            for row in Self.rows where row.route.hasPrefix("GET ") && !row.route.contains("/api/") && !row.path.contains(".csv") {
+                let path = resolve(row.path, world: world, fixtures: fixtures, inScope: true)
+                for role in Self.roles {
+                    let page = try await clients[role]!.get(path)
+                    guard page.status == .ok else { continue }
+                    pages += 1
+                    if page.text.contains("<script>alert(1)") { raw.append("\(row.route) as \(role.rawValue)") }
+                    if page.text.contains("&lt;script&gt;alert(1)") { escapedSeen += 1 }
+                    // The headers every page carries, and no script in the page itself (the policy would block it).
+                    let csp = page.headers.first(name: "Content-Security-Policy") ?? ""
+                    if !csp.contains("script-src 'self'") || !csp.contains("frame-ancestors 'none'") || csp.contains("unsafe-inline")
+                        || page.headers.first(name: "X-Content-Type-Options") != "nosniff" || page.headers.first(name: "Referrer-Policy") == nil
+                        || page.text.contains("<script>") || page.text.range(of: #"<script(?![^>]*\bsrc=)"#, options: .regularExpression) != nil {
+                        raw.append("\(row.route) as \(role.rawValue): headers or inline script")
+                    }
+                }
+            }
+            #expect(raw.isEmpty, "unescaped: \(raw)")
+            #expect(pages > 100 && escapedSeen > 50, "the payload was shown (escaped) on \(escapedSeen) of \(pages) pages")
         }
     }
 
