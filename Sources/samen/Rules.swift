@@ -94,3 +94,36 @@ struct DashboardSQL: AsyncParsableCommand {
         print(sql, terminator: "")
     }
 }
+
+/// The synthetic region of bench/region.sh as CSV files, one per table, for COPY or the sqlite3 shell.
+struct BenchRegion: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-region", abstract: "Write the synthetic region as CSV files.", shouldDisplay: false)
+
+    @Option var csv: String
+    @Option var engine = "sqlite"
+    @Option var schools = 120
+    @Option var students = 60_000
+    @Option var incidents = 3_000_000
+    @Option var absences = 20_000_000
+    @Option var responses = 50_000
+
+    func run() async throws {
+        guard let engine = RegionBench.Engine(rawValue: engine) else { throw ValidationError("--engine sqlite or postgres") }
+        var size = RegionBench.Size()
+        size.schools = schools; size.students = students; size.incidents = incidents; size.absences = absences; size.responses = responses
+        let start = Date()
+        let tables = try RegionBench.write(to: csv, engine: engine, size: size, passwordHash: try RegionBench.demoPasswordHash())
+        for table in tables { print("\(table.name) \(table.rows) \(table.columns.joined(separator: ","))") }
+        FileHandle.standardError.write(Data(String(format: "written in %.1f s\n", Date().timeIntervalSince(start)).utf8))
+    }
+}
+
+struct RegionSQL: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "region-sql", abstract: "Print the region page's SQL.", shouldDisplay: false)
+    @OptionGroup var options: DataOptions
+
+    func run() async throws {
+        let sql = try await withApplication(options) { app in try await RegionCommands.literalSQL(app: app) }
+        print(sql, terminator: "")
+    }
+}

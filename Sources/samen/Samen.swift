@@ -11,7 +11,7 @@ struct Samen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "samen",
         abstract: "Samen: school and youth care as one multi-tiered system of support.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self, Rules.self, Audit.self, BackupCommand.self, RestoreCommand.self, RetentionCommand.self, ExportCommand.self, BenchSchool.self, BenchWave.self, BenchServe.self, DashboardSQL.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, Import.self, AccountCommand.self, Analyze.self, Rules.self, Audit.self, BackupCommand.self, RestoreCommand.self, RetentionCommand.self, ExportCommand.self, BenchSchool.self, BenchWave.self, BenchRegion.self, RegionSQL.self, BenchServe.self, DashboardSQL.self])
 
     /// As ArgumentParser's, except that `samen analyze` answers a bad option
     /// like any other bad input: one line on stderr and exit code 2.

@@ -81,6 +81,22 @@ struct RegionDashboardTests {
             d = try await region.get("/api/v1/region").content.decode(RegionDashboardJSON.self)
             #expect(d.threshold == 5 && d.schools.first { $0.school_id == world.other.id }?.cells[column("students")].value == 6)
 
+            // Tiers by each student's latest decision before the year's end, Tier I without one (counted without suppression).
+            let tiersBefore = try #require(try await RegionService(db: app.db).counts(regionID: world.demo.region.id, year: .containing(.today()))[world.home.id]).tiers
+            let signal = try #require(try await sql.raw("SELECT id, student_id FROM signals WHERE school_id = \(bind: world.home.id) LIMIT 1").first())
+            let decider = world.demo.people.first { $0.username == "coordinator" }!.id
+            let student = try signal.uuid("student_id")
+            let earlier = try await sql.raw("SELECT COUNT(*) AS n FROM decisions WHERE student_id = \(bind: student)").first(decodingColumn: "n", as: Int.self) ?? 0
+            for (tier, daysAgo) in [(2, 2), (3, 1)] {
+                try await sql.insert(into: "decisions").columns("id", "signal_id", "student_id", "decision", "tier_before", "tier_after", "note", "decided_by", "decided_at")
+                    .values(SQLBind(UUID()), SQLBind(try signal.uuid("id")), SQLBind(student), SQLBind("intensify"), SQLBind(1), SQLBind(tier), SQLBind(""),
+                            SQLBind(decider), SQLBind(Date().addingTimeInterval(Double(-daysAgo) * 86_400)))
+                    .run()
+            }
+            let tiersAfter = try #require(try await RegionService(db: app.db).counts(regionID: world.demo.region.id, year: .containing(.today()))[world.home.id]).tiers
+            #expect(tiersAfter.reduce(0, +) == tiersBefore.reduce(0, +), "each student once")
+            #expect(tiersAfter[2] >= 1 && (earlier > 0 || (tiersAfter[2] == tiersBefore[2] + 1 && tiersAfter[0] == tiersBefore[0] - 1)))
+
             // Nobody else.
             #expect(try await Client.login(app, "coordinator").get("/region").status == .forbidden)
             #expect(try await Client(app).get("/api/v1/region").status == .unauthorized)

@@ -106,8 +106,8 @@ enum WaveReport {
         var answers: QuestionnaireAnswers
     }
 
-    static func responses(waveID: UUID, sql: any SQLDatabase) async throws -> [Response] {
-        try await sql.raw("""
+    static func responsesQuery(waveID: UUID) -> SQLQueryString {
+        """
             SELECT r.school_type, r.link_key, r.answers, i.school_id, s.name FROM wave_responses r
             JOIN wave_invitations i ON i.id = r.invitation_id JOIN schools s ON s.id = i.school_id
             WHERE r.wave_id = \(bind: waveID) AND r.complete = \(bind: true)
@@ -117,7 +117,11 @@ enum WaveReport {
             UNION ALL
             SELECT p.school_type, CASE WHEN p.pair_key = '' THEN p.token_hash ELSE p.pair_key END, p.answers, p.school_id, s.name FROM wave_personal_links p JOIN schools s ON s.id = p.school_id
             WHERE p.wave_id = \(bind: waveID) AND p.complete = \(bind: true)
-            """).all().map { r in
+            """
+    }
+
+    static func responses(waveID: UUID, sql: any SQLDatabase) async throws -> [Response] {
+        try await sql.raw(responsesQuery(waveID: waveID)).all().map { r in
             Response(type: try r.decode(column: "school_type", as: String.self), key: try r.decode(column: "link_key", as: String.self),
                      school: try r.uuid("school_id"), schoolName: try r.decode(column: "name", as: String.self),
                      answers: try QuestionnaireAnswers.decode(json: try r.decode(column: "answers", as: String.self)))
