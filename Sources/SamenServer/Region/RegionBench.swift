@@ -288,8 +288,9 @@ public enum RegionBench {
         let interventionWriter = try open("interventions", ["id", "school_id", "name", "tier", "provider", "target", "evidence", "status", "created_at", "updated_at"])
         for s in schools {
             for i in 0..<12 {
-                let provider = i % 10 == 0 ? "joint" : (i % 3 == 0 ? "youth_care" : "school")
-                interventionWriter.row(ids.next(), s, "Interventie \(i + 1)", String(i % 3 + 1), provider, i % 3 == 2 ? "individual" : "group", "", "active", now, now)
+                let provider: Provider = i % 10 == 0 ? .joint : (i % 3 == 0 ? .youthcare : .school)
+                let target: InterventionTarget = i % 3 == 2 ? .individual : .group
+                interventionWriter.row(ids.next(), s, "Interventie \(i + 1)", String(i % 3 + 1), provider.rawValue, target.rawValue, "", InterventionStatus.active.rawValue, now, now)
             }
         }
 
