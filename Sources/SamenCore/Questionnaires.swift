@@ -213,9 +213,20 @@ public enum QuestionnaireScoring {
     /// The fidelity self-assessment: per tier the points scored of the points possible (2 per answered item), as a percentage;
     /// nil for a tier without answered items.
     public static func fidelityPercent(_ answers: QuestionnaireAnswers, questionnaire q: Questionnaire) -> [Int: Double?] {
+        fidelityPercent(answers, tiers: fidelityTiers(q))
+    }
+
+    /// The fidelity points of each tier, worked out once for scoring many respondents.
+    public static func fidelityTiers(_ q: Questionnaire) -> [(tier: Int, codes: [String])] {
+        Set(q.items.compactMap { $0.kind == .fidelity ? $0.tier : nil }).sorted().map { tier in
+            (tier, q.items.filter { $0.kind == .fidelity && $0.tier == tier }.map(\.code))
+        }
+    }
+
+    public static func fidelityPercent(_ answers: QuestionnaireAnswers, tiers: [(tier: Int, codes: [String])]) -> [Int: Double?] {
         var result: [Int: Double?] = [:]
-        for tier in Set(q.items.compactMap { $0.kind == .fidelity ? $0.tier : nil }) {
-            let scored = q.items.filter { $0.kind == .fidelity && $0.tier == tier }.compactMap { answers.values[$0.code] }
+        for (tier, codes) in tiers {
+            let scored = codes.compactMap { answers.values[$0] }
             result[tier] = scored.isEmpty ? nil : 100 * scored.reduce(0, +) / (2 * Double(scored.count))
         }
         return result

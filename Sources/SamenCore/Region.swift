@@ -179,3 +179,56 @@ public struct Quarter: Hashable, Sendable, Comparable, Codable {
 
     public static func < (a: Quarter, b: Quarter) -> Bool { (a.year, a.number) < (b.year, b.number) }
 }
+
+/// A staff questionnaire's results per group (a school), as sums and counts so groups add up to the region: the
+/// mean per scale (working factors) or the percentage per tier (fidelity) of each respondent, and the choices made
+/// on its first choice item (the collaboration model). Each respondent is scored once.
+public struct SurveyTally: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable {
+        public var sum = 0.0
+        public var n = 0
+        public var mean: Double? { n > 0 ? sum / Double(n) : nil }
+        mutating func add(_ value: Double?) { if let value { sum += value; n += 1 } }
+        static func + (a: Cell, b: Cell) -> Cell { Cell(sum: a.sum + b.sum, n: a.n + b.n) }
+    }
+
+    /// Per group, per scale (in the questionnaire's order).
+    public var scales: [UUID: [Cell]] = [:]
+    /// The tiers the fidelity points belong to, and per group one cell per tier.
+    public var tiers: [Int] = []
+    public var fidelity: [UUID: [Cell]] = [:]
+    /// Choice code → how often it was chosen.
+    public var choices: [String: Int] = [:]
+    public var respondents: [UUID: Int] = [:]
+
+    public init(questionnaire q: Questionnaire, responses: [(group: UUID, answers: QuestionnaireAnswers)]) {
+        let plan = ScoringPlan(q)
+        let lines = plan.lines.enumerated().filter { $0.element.aspect == nil || $0.element.aspect?.code == q.aspects?.first?.code }.map(\.offset)
+        let fidelityTiers = QuestionnaireScoring.fidelityTiers(q)
+        tiers = fidelityTiers.map(\.tier)
+        let choiceItem = q.items.first { $0.kind == .choice }?.code
+        for (group, answers) in responses {
+            respondents[group, default: 0] += 1
+            if !lines.isEmpty {
+                let scores = plan.scores(answers)
+                var cells = scales[group] ?? Array(repeating: Cell(), count: lines.count)
+                for (i, line) in lines.enumerated() { cells[i].add(scores[line]) }
+                scales[group] = cells
+            }
+            if !tiers.isEmpty {
+                let percent = QuestionnaireScoring.fidelityPercent(answers, tiers: fidelityTiers)
+                var cells = fidelity[group] ?? Array(repeating: Cell(), count: tiers.count)
+                for (i, tier) in tiers.enumerated() { cells[i].add(percent[tier] ?? nil) }
+                fidelity[group] = cells
+            }
+            if let choiceItem, let chosen = answers.choices[choiceItem] { choices[chosen, default: 0] += 1 }
+        }
+    }
+
+    /// The cells of all groups together.
+    public static func total(_ cells: [UUID: [Cell]]) -> [Cell] {
+        cells.values.reduce(into: [Cell]()) { total, row in
+            if total.isEmpty { total = row } else { total = zip(total, row).map(+) }
+        }
+    }
+}

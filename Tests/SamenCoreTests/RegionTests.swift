@@ -83,3 +83,33 @@ struct RetentionPeriodTests {
         #expect(problems.map(\.field) == ["student_years", "absence_years"] && problems.allSatisfy { $0.key == "retention_bad_years" })
     }
 }
+
+@Suite("A staff questionnaire tallied per school")
+struct SurveyTallyTests {
+    @Test("Each respondent is scored once; groups add up to the whole; fidelity per tier; choices counted")
+    func tally() {
+        let q = EvaluationInstruments.workingFactorsScan
+        let a = UUID(), b = UUID()
+        func answers(_ value: Double) -> QuestionnaireAnswers {
+            QuestionnaireAnswers(values: Dictionary(uniqueKeysWithValues: q.items.filter { $0.kind == .scaled }.map { ($0.code, value) }))
+        }
+        let tally = SurveyTally(questionnaire: q, responses: [(a, answers(4)), (a, answers(2)), (b, answers(5))])
+        #expect(tally.respondents == [a: 2, b: 1])
+        #expect(tally.scales[a]?.count == q.scales.count)
+        // The scale means as QuestionnaireScoring gives them, reverse items reversed.
+        let first = q.scales[0].code
+        let expectedA = [answers(4), answers(2)].compactMap { QuestionnaireScoring.scaleScore(first, answers: $0, questionnaire: q) }
+        #expect(tally.scales[a]?[0].mean == expectedA.reduce(0, +) / 2)
+        #expect(SurveyTally.total(tally.scales)[0].n == 3)
+
+        let f = EvaluationInstruments.fidelitySelfAssessment
+        let all2 = QuestionnaireAnswers(values: Dictionary(uniqueKeysWithValues: f.items.filter { $0.kind == .fidelity }.map { ($0.code, 2.0) }))
+        let fidelity = SurveyTally(questionnaire: f, responses: [(a, all2)])
+        #expect(fidelity.tiers == [1, 2, 3] && fidelity.fidelity[a]?.map(\.mean) == [100, 100, 100])
+
+        let m = EvaluationInstruments.collaborationModel
+        let choice = m.items.first { $0.kind == .choice }!.code
+        let models = SurveyTally(questionnaire: m, responses: [(a, QuestionnaireAnswers(choices: [choice: "network"])), (b, QuestionnaireAnswers(choices: [choice: "network"]))])
+        #expect(models.choices == ["network": 2])
+    }
+}

@@ -103,4 +103,35 @@ struct RegionDashboardTests {
             #expect(try await Client.login(app, "admin").get("/region").status == .ok)
         }
     }
+
+    @Test("The incident tallies the region counts from stay equal to counting the incidents, through recording, a change of status and removal")
+    func tallies() async throws {
+        try await withSamen { app, world in
+            let sql = app.db as! any SQLDatabase
+            func same() async throws -> Bool {
+                let counted = try await sql.raw("SELECT school_id, school_year, status, COUNT(*) AS n FROM incidents GROUP BY school_id, school_year, status").all()
+                    .map { "\(try $0.uuid("school_id"))|\(try $0.decode(column: "school_year", as: String.self))|\(try $0.decode(column: "status", as: String.self))|\(try $0.decode(column: "n", as: Int.self))" }
+                let kept = try await sql.raw("SELECT school_id, school_year, status, n FROM incident_tallies WHERE n <> 0").all()
+                    .map { "\(try $0.uuid("school_id"))|\(try $0.decode(column: "school_year", as: String.self))|\(try $0.decode(column: "status", as: String.self))|\(try $0.decode(column: "n", as: Int.self))" }
+                return Set(counted) == Set(kept) && counted.count == kept.count
+            }
+            #expect(try await same(), "the demo's incidents, counted by the migration and the trigger")
+            let coordinator = try await Client.login(app, "coordinator")
+            let labels = try await sql.raw("SELECT id, kind FROM labels WHERE school_id = \(bind: world.home.id)").all()
+            let behaviour = try #require(try labels.first { try $0.decode(column: "kind", as: String.self) == "behaviour" }?.uuid("id"))
+            let location = try #require(try labels.first { try $0.decode(column: "kind", as: String.self) == "location" }?.uuid("id"))
+            struct Incident: Encodable { var students: [[String: String]]; var date: String; var time: String; var behaviour_id: String; var location_id: String }
+            let made = try await coordinator.json(.POST, "/api/v1/incidents", Incident(students: [["student_id": world.student(in: world.teacherGroup).id.uuidString]],
+                                                                                       date: LocalDate.today().iso, time: "10:00", behaviour_id: behaviour.uuidString,
+                                                                                       location_id: location.uuidString))
+            #expect(made.status == .created)
+            #expect(try await same())
+            let id = try made.content.decode(IncidentJSON.self).id
+            #expect(try await coordinator.json(.POST, "/api/v1/incidents/\(id)/status", ["status": "withdrawn"]).status == .ok)
+            #expect(try await same())
+            try await sql.raw("DELETE FROM incident_students WHERE incident_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM incidents WHERE id = \(bind: id)").run()
+            #expect(try await same())
+        }
+    }
 }

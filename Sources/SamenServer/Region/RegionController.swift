@@ -12,6 +12,8 @@ struct RegionTablePage: Encodable {
     var svg: String?
     var header: [String]
     var rows: [[String]]
+    /// The rows as markup, each cell escaped (a region's tables have thousands of cells; Leaf's loop over them was slow).
+    var rowsHTML: String = ""
     var csvHref: String
 }
 
@@ -104,7 +106,14 @@ struct RegionController: RouteCollection {
         let threshold = req.application.samenConfig.regionMinimumCell
         let schools = try await service.schools(regionID: region.id)
 
-        let counts = try await service.counts(regionID: region.id, year: year)
+        // The asked year and those before it in the trend below, counted together (one statement a figure).
+        let trend = years.filter { $0.startYear <= year.startYear }.prefix(Self.trendYears)
+        // The surveys are read meanwhile (they wait on other connections).
+        async let workingFactors = service.survey(code: EvaluationInstruments.workingFactorsScan.code, regionID: region.id)
+        async let fidelity = service.survey(code: EvaluationInstruments.fidelitySelfAssessment.code, regionID: region.id)
+        async let models = service.survey(code: EvaluationInstruments.collaborationModel.code, regionID: region.id)
+        let byYear = try await service.counts(regionID: region.id, years: Array(Set(trend + [year])))
+        let counts = byYear[year.name] ?? [:]
         let perSchool = schools.map { counts[$0.id] ?? SchoolYearCounts() }
         let table = RegionOverview.table(perSchool, threshold: threshold)
         let rows = zip(schools, table.schools).map { school, row in
@@ -131,10 +140,9 @@ struct RegionController: RouteCollection {
             total: RegionCell(Double(allQuarters), suppressed: allQuarters > 0 && allQuarters < Suppression(threshold: threshold).threshold)))
 
         // The region over the school years: its totals, each count suppressed on its own.
-        let trend = years.filter { $0.startYear <= year.startYear }.prefix(Self.trendYears)
         var yearRows: [RegionYearJSON] = []
         for y in trend.reversed() {
-            let total = SchoolYearCounts.sum(Array(y == year ? counts : try await service.counts(regionID: region.id, year: y)).map(\.value))
+            let total = SchoolYearCounts.sum(Array((byYear[y.name] ?? [:]).values))
             let region = RegionOverview.table([total], threshold: threshold).region.cells
             let col = { (name: String) in region[RegionOverview.columns.firstIndex(of: name)!] }
             let small = { (n: Int) in n > 0 && n < Suppression(threshold: threshold).threshold }
@@ -148,32 +156,26 @@ struct RegionController: RouteCollection {
 
         // The staff questionnaires: working factors and fidelity per school, the models for the region.
         var surveys: [RegionSurveyJSON] = []
-        if let wave = try await service.latestWave(code: EvaluationInstruments.workingFactorsScan.code, regionID: region.id) {
-            surveys.append(surveyTable(wave, kind: "scales", schools: schools, language: language,
-                                       columns: wave.questionnaire.scales.map { $0.name.text(language) }) { answers in
-                wave.questionnaire.scales.map { QuestionnaireScoring.scaleScore($0.code, answers: answers, questionnaire: wave.questionnaire) }
-            })
+        if let survey = try await workingFactors {
+            surveys.append(surveyTable(survey, kind: "scales", cells: survey.tally.scales, schools: schools, language: language,
+                                       columns: survey.questionnaire.scales.map { $0.name.text(language) }))
         }
-        if let wave = try await service.latestWave(code: EvaluationInstruments.fidelitySelfAssessment.code, regionID: region.id) {
-            let tiers = Set(wave.questionnaire.items.compactMap(\.tier)).sorted()
-            surveys.append(surveyTable(wave, kind: "tiers", schools: schools, language: language,
-                                       columns: tiers.map { Catalogue.text("tier_\($0)", language) }) { answers in
-                let percent = QuestionnaireScoring.fidelityPercent(answers, questionnaire: wave.questionnaire)
-                return tiers.map { percent[$0] ?? nil }
-            })
+        if let survey = try await fidelity {
+            surveys.append(surveyTable(survey, kind: "tiers", cells: survey.tally.fidelity, schools: schools, language: language,
+                                       columns: survey.tally.tiers.map { Catalogue.text("tier_\($0)", language) }))
         }
-        if let wave = try await service.latestWave(code: EvaluationInstruments.collaborationModel.code, regionID: region.id),
-           let item = wave.questionnaire.items.first(where: { $0.kind == .choice }) {
-            let answered = wave.responses.compactMap { $0.answers.choices[item.code] }
-            let counts = (item.choices ?? []).map { c in answered.filter { $0 == c.code }.count }
-            let hiddenChoices = Suppression(threshold: max(wave.minimumCell, EvaluationReport.minimumCell)).hidden(counts)
+        if let survey = try await models,
+           let item = survey.questionnaire.items.first(where: { $0.kind == .choice }) {
+            let counts = (item.choices ?? []).map { survey.tally.choices[$0.code] ?? 0 }
+            let answered = counts.reduce(0, +)
+            let hiddenChoices = Suppression(threshold: max(survey.minimumCell, EvaluationReport.minimumCell)).hidden(counts)
             let national = Dictionary(uniqueKeysWithValues: EvaluationInstruments.nationalModelShares.map { ($0.code, $0.percent) })
             surveys.append(RegionSurveyJSON(
-                kind: "choices", questionnaire: wave.questionnaire.title.text(language), wave: wave.name, columns: [], rows: [],
+                kind: "choices", questionnaire: survey.questionnaire.title.text(language), wave: survey.wave, columns: [], rows: [],
                 choices: (item.choices ?? []).enumerated().map { i, c in
                     let shown = !hiddenChoices.contains(i)
                     return ReportChoiceJSON(code: c.code, label: c.text.text(language), count: shown ? counts[i] : nil,
-                                            percent: shown && !answered.isEmpty ? 100 * Double(counts[i]) / Double(answered.count) : nil,
+                                            percent: shown && answered > 0 ? 100 * Double(counts[i]) / Double(answered) : nil,
                                             national_percent: national[c.code])
                 }))
         }
@@ -184,22 +186,16 @@ struct RegionController: RouteCollection {
         return (json, years)
     }
 
-    /// A questionnaire's figures per school (respondents from the wave's threshold on) and for the region.
-    func surveyTable(_ wave: (name: String, minimumCell: Int, questionnaire: Questionnaire, responses: [WaveReport.Response]), kind: String,
-                     schools: [RegionService.School], language: Language, columns: [String],
-                     values: (QuestionnaireAnswers) -> [Double?]) -> RegionSurveyJSON {
-        let threshold = max(wave.minimumCell, EvaluationReport.minimumCell)
-        func means(_ responses: [WaveReport.Response]) -> [RegionCell] {
-            let scored = responses.map { values($0.answers) }
-            return columns.indices.map { c in
-                let column = scored.compactMap { $0[c] }
-                return column.count >= threshold ? RegionCell(column.reduce(0, +) / Double(column.count)) : RegionCell(nil, suppressed: !column.isEmpty)
-            }
+    /// A questionnaire's figures per school (a figure from the wave's threshold of respondents on) and for the region.
+    func surveyTable(_ survey: RegionService.Survey, kind: String, cells: [UUID: [SurveyTally.Cell]], schools: [RegionService.School],
+                     language: Language, columns: [String]) -> RegionSurveyJSON {
+        let threshold = max(survey.minimumCell, EvaluationReport.minimumCell)
+        func shown(_ row: [SurveyTally.Cell]) -> [RegionCell] {
+            row.map { $0.n >= threshold ? RegionCell($0.mean) : RegionCell(nil, suppressed: $0.n > 0) }
         }
-        let bySchool = Dictionary(grouping: wave.responses, by: \.school)
-        var rows = schools.compactMap { s in bySchool[s.id].map { RegionRowJSON(school_id: s.id, school: s.name, school_type: s.type, cells: means($0)) } }
-        rows.append(RegionRowJSON(school_id: nil, school: Catalogue.text("region_total", language), school_type: nil, cells: means(wave.responses)))
-        return RegionSurveyJSON(kind: kind, questionnaire: wave.questionnaire.title.text(language), wave: wave.name, columns: columns, rows: rows, choices: nil)
+        var rows = schools.compactMap { s in cells[s.id].map { RegionRowJSON(school_id: s.id, school: s.name, school_type: s.type, cells: shown($0)) } }
+        rows.append(RegionRowJSON(school_id: nil, school: Catalogue.text("region_total", language), school_type: nil, cells: shown(SurveyTally.total(cells))))
+        return RegionSurveyJSON(kind: kind, questionnaire: survey.questionnaire.title.text(language), wave: survey.wave, columns: columns, rows: rows, choices: nil)
     }
 
     // MARK: The page's tables (the CSV is the same table)
@@ -270,7 +266,13 @@ struct RegionController: RouteCollection {
             region: d.region, action: SiteURL.region.path,
             years: years.map { Option(value: $0.name, label: $0.name, selected: $0.name == d.school_year) },
             threshold: Catalogue.text("region_threshold", language, [String(d.threshold)]),
-            tables: tables(d, year: d.school_year, language: language), apiHref: "/api/v1/region?year=\(d.school_year)")
+            tables: tables(d, year: d.school_year, language: language).map { table in
+                var shown = table
+                shown.rowsHTML = table.rows.map { "<tr>" + $0.map { "<td>" + HTML.escape($0) + "</td>" }.joined() + "</tr>\n" }.joined()
+                shown.rows = []
+                return shown
+            },
+            apiHref: "/api/v1/region?year=\(d.school_year)")
         return try await req.renderPage("region/dashboard", title: "region_title", titleArguments: [d.region], page: page)
     }
 
