@@ -134,4 +134,39 @@ struct RegionDashboardTests {
             #expect(try await same())
         }
     }
+
+    @Test("The questionnaires' figures follow every sent response: a tally is kept between views but never outlives a new response")
+    func surveys() async throws {
+        try await withSamen { app, world in
+            let researcher = try await Client.login(app, "researcher")
+            struct WaveBody: Encodable { var name: String; var questionnaire_id: String; var opens_on: String; var closes_on: String; var school_ids: [String] }
+            let made = try await researcher.json(.POST, "/api/v1/waves", WaveBody(
+                name: "Model in de regio", questionnaire_id: QuestionnaireService.shippedFamily(3).uuidString, opens_on: LocalDate.today().iso,
+                closes_on: LocalDate.today().adding(days: 14).iso, school_ids: [world.home.id.uuidString]))
+            #expect(made.status == .created)
+            let waveID = try made.content.decode(WaveJSON.self).id
+            struct Body: Encodable { var school_id: String; var role: String; var labels: [String] }
+            struct Link: Content { var label: String?; var url: String }
+            let links = try await researcher.json(.POST, "/api/v1/waves/\(waveID)/links", Body(school_id: world.home.id.uuidString, role: "teacher", labels: ["A", "B"]))
+                .content.decode(Items<Link>.self).items
+            let paths = try links.map { link in String(link.url[try #require(link.url.range(of: "/r/")).lowerBound...]) }
+            #expect(paths.count == 2)
+
+            let service = RegionService(db: app.db)
+            let code = EvaluationInstruments.collaborationModel.code
+            #expect(try await service.survey(code: code, regionID: world.demo.region.id)?.wave != "Model in de regio", "nothing sent yet")
+            #expect(try await Client(app).form(paths[0], ["model": "network", "send": "1"]).text.contains("respond-done"))
+            for _ in 0..<2 {
+                let survey = try #require(try await service.survey(code: code, regionID: world.demo.region.id))
+                #expect(survey.wave == "Model in de regio" && survey.tally.choices == ["network": 1] && survey.tally.respondents[world.home.id] == 1)
+            }
+            #expect(try await Client(app).form(paths[1], ["model": "integral", "send": "1"]).text.contains("respond-done"))
+            let survey = try #require(try await service.survey(code: code, regionID: world.demo.region.id))
+            #expect(survey.tally.choices == ["network": 1, "integral": 1] && survey.tally.respondents[world.home.id] == 2)
+            // On the page: the wave's models, the two answers under the threshold of five hidden, the zeros shown.
+            let dashboard = try await Client.login(app, "region").get("/api/v1/region").content.decode(RegionDashboardJSON.self)
+            let models = try #require(dashboard.surveys.first { $0.kind == "choices" })
+            #expect(models.wave == "Model in de regio" && models.choices?.count == 4 && models.choices?.map(\.count) == [0, 0, nil, nil])
+        }
+    }
 }

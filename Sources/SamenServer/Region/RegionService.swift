@@ -205,7 +205,8 @@ struct RegionService {
             let responses = try await WaveReport.responses(waveID: wave, sql: sql).filter { schools.contains($0.school) }
             let survey = Survey(wave: try row.decode(column: "name", as: String.self), minimumCell: try row.decode(column: "minimum_cell", as: Int.self),
                                 questionnaire: questionnaire, tally: SurveyTally(questionnaire: questionnaire, responses: responses.map { ($0.school, $0.answers) }))
-            Self.tallies.withLockedValue { $0[key] = (responses.count, survey) }
+            // Keyed by the count read before: a response sent meanwhile makes the next view tally again.
+            Self.tallies.withLockedValue { $0[key] = (sent, survey) }
             return survey
         }
         return nil
