@@ -7,7 +7,9 @@ PostgreSQL: psql's \\copy per table, with the table's secondary indexes, unique 
 and foreign-key triggers off meanwhile and rebuilt after; an empty unquoted field is NULL,
 except in the table's NOT NULL columns (FORCE_NOT_NULL), where it is the empty text Samen writes.
 SQLite: the sqlite3 shell imports each file into a scratch table and copies it over,
-with NULL for the empty fields of nullable columns; one transaction, foreign keys as loaded.
+with NULL for the empty fields of nullable columns; one transaction, foreign keys as loaded,
+each table's indexes and triggers dropped meanwhile and made again after.
+Both: the incident tallies (kept by triggers from then on) are counted once at the end.
 """
 import subprocess
 import sys
@@ -58,6 +60,13 @@ def load_postgres(directory, url, psql):
 
 def load_sqlite(directory, database):
     script = ["PRAGMA foreign_keys=OFF;", "PRAGMA journal_mode=WAL;", "PRAGMA synchronous=OFF;", "PRAGMA cache_size=-262144;", ".mode csv", "BEGIN;"]
+    # Triggers (the incident tallies' upsert per row) are dropped while the rows go in and made again after.
+    names = "', '".join(tables(directory))
+    triggers = subprocess.run(["sqlite3", "-separator", "\t", database,
+                               f"SELECT name, replace(sql, char(10), ' ') FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('{names}')"],
+                              capture_output=True, text=True, check=True).stdout.splitlines()
+    triggers = [line.split("\t", 1) for line in triggers if line]
+    script += [f'DROP TRIGGER "{name}";' for name, _ in triggers]
     for table in tables(directory):
         columns = header(directory, table)
         nullable = subprocess.run(["sqlite3", database, f"SELECT name FROM pragma_table_info('{table}') WHERE \"notnull\" = 0"],
@@ -73,6 +82,9 @@ def load_sqlite(directory, database):
                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM bench_{table};",
                    f"DROP TABLE bench_{table};"]
         script += [f"{sql};" for _, sql in indexes]
+    script += [f"{sql};" for _, sql in triggers]
+    script += ["DELETE FROM incident_tallies;", "INSERT INTO incident_tallies (school_id, school_year, status, n) "
+               "SELECT school_id, school_year, status, COUNT(*) FROM incidents GROUP BY school_id, school_year, status;"]
     script += ["COMMIT;", "ANALYZE;", "PRAGMA synchronous=FULL;"]
     subprocess.run(["sqlite3", database], input="\n".join(script) + "\n", text=True, check=True)
 
