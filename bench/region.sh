@@ -100,8 +100,30 @@ request = function()
   return wrk.format(nil, "/api/v1/incidents", nil, body)
 end
 LUA
+# Where the machine's cores went during a round: CPU seconds per second (1.00 = one core busy) of the instances,
+# PostgreSQL's processes, nginx and wrk, read from /proc before and after.
+TICKS=$(getconf CLK_TCK)
+cpu() { # the CPU ticks so far of every process whose command line matches $1
+  local total=0 pid
+  for pid in $(pgrep -f "$1"); do
+    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+GROUPS_=("samen serve" "postgres" "nginx" "wrk")
+measure() { # $1: the URL; prints the requests per second, then the cores each group used
+  local before=() after=() out i
+  for i in "${!GROUPS_[@]}"; do before[$i]=$(cpu "${GROUPS_[$i]}"); done
+  wrk -t2 -c16 -d10s -s "$WORK/post.lua" "$1" > "$WORK/wrk.txt"
+  for i in "${!GROUPS_[@]}"; do after[$i]=$(cpu "${GROUPS_[$i]}"); done
+  out=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+  for i in "${!GROUPS_[@]}"; do out="$out $(echo "scale=2; (${after[$i]} - ${before[$i]}) / $TICKS / 10" | bc)"; done
+  echo "$out"
+}
+echo "(cores used: samen instances, PostgreSQL, nginx, wrk; the machine has $(nproc))"
 for round in 1 2; do
-  one=$(wrk -t2 -c16 -d10s -s "$WORK/post.lua" "http://127.0.0.1:$A_PORT" | awk '/Requests\/sec/ {print $2}')
-  two=$(wrk -t2 -c16 -d10s -s "$WORK/post.lua" "http://127.0.0.1:$LB_PORT" | awk '/Requests\/sec/ {print $2}')
-  printf 'round %d: one instance %s incidents/s, two behind nginx %s incidents/s, ratio %.2f\n' "$round" "$one" "$two" "$(echo "$two / $one" | bc -l)"
+  read -r one c1 p1 n1 w1 <<< "$(measure "http://127.0.0.1:$A_PORT")"
+  read -r two c2 p2 n2 w2 <<< "$(measure "http://127.0.0.1:$LB_PORT")"
+  printf 'round %d: one instance %s incidents/s (cores %s %s %s %s), two behind nginx %s incidents/s (cores %s %s %s %s), ratio %.2f\n' \
+    "$round" "$one" "$c1" "$p1" "$n1" "$w1" "$two" "$c2" "$p2" "$n2" "$w2" "$(echo "$two / $one" | bc -l)"
 done

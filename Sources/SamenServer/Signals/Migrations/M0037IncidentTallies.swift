@@ -23,8 +23,8 @@ struct M0037IncidentTallies: AsyncMigration {
             try await sql.raw(SQLQueryString("""
                 CREATE FUNCTION incident_tally() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                  IF TG_OP IN ('UPDATE', 'DELETE') THEN \(subtract) END IF;
-                  IF TG_OP IN ('INSERT', 'UPDATE') THEN \(add) END IF;
+                  IF TG_OP IN ('UPDATE', 'DELETE') THEN \(unsafeRaw: subtract) END IF;
+                  IF TG_OP IN ('INSERT', 'UPDATE') THEN \(unsafeRaw: add) END IF;
                   RETURN NULL;
                 END $$
                 """)).run()
@@ -33,10 +33,10 @@ struct M0037IncidentTallies: AsyncMigration {
                 FOR EACH ROW EXECUTE FUNCTION incident_tally()
                 """).run()
         } else {
-            try await sql.raw(SQLQueryString("CREATE TRIGGER incidents_tally_insert AFTER INSERT ON incidents BEGIN \(add) END")).run()
-            try await sql.raw(SQLQueryString("CREATE TRIGGER incidents_tally_delete AFTER DELETE ON incidents BEGIN \(subtract) END")).run()
+            try await sql.raw(SQLQueryString("CREATE TRIGGER incidents_tally_insert AFTER INSERT ON incidents BEGIN \(unsafeRaw: add) END")).run()
+            try await sql.raw(SQLQueryString("CREATE TRIGGER incidents_tally_delete AFTER DELETE ON incidents BEGIN \(unsafeRaw: subtract) END")).run()
             try await sql.raw(SQLQueryString("""
-                CREATE TRIGGER incidents_tally_update AFTER UPDATE OF school_id, school_year, status ON incidents BEGIN \(subtract) \(add) END
+                CREATE TRIGGER incidents_tally_update AFTER UPDATE OF school_id, school_year, status ON incidents BEGIN \(unsafeRaw: subtract) \(unsafeRaw: add) END
                 """)).run()
         }
     }
@@ -48,7 +48,7 @@ struct M0037IncidentTallies: AsyncMigration {
             try await sql.raw("DROP FUNCTION incident_tally()").run()
         } else {
             for name in ["incidents_tally_insert", "incidents_tally_delete", "incidents_tally_update"] {
-                try await sql.raw(SQLQueryString("DROP TRIGGER \(name)")).run()
+                try await sql.raw(SQLQueryString("DROP TRIGGER \(unsafeRaw: name)")).run()
             }
         }
         try await sql.raw("DROP TABLE incident_tallies").run()
