@@ -44,7 +44,6 @@ struct CaseTests {
     @Test("A youth-care worker assigned on a legal basis sees the parts it opens, without consent; on consent alone, nothing more; closed, nothing")
     func caseAccess() async throws {
         try await withSamen { app, world in
-            let sql = app.db as! any SQLDatabase
             let student = world.student(in: world.homeOtherGroup).id
             try await clearSharing(app, student: student)
             let coordinator = try await Client.login(app, "coordinator")

@@ -32,7 +32,7 @@ public enum RegionBench {
         var buffer: [UInt8] = []
         var rows = 0
         init(path: String) throws {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             buffer.reserveCapacity(1 << 20)
         }
@@ -209,7 +209,6 @@ public enum RegionBench {
                 pupils.append(Pupil(id: id, school: s, from: from, until: until))
             }
         }
-        let bySchool = Dictionary(grouping: pupils.indices, by: { pupils[$0].school })
 
         // Incidents, one student each, spread over the years the student was there.
         let daysBefore = schoolDays.reduce(into: [0]) { $0.append($0.last! + $1.count) }
