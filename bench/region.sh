@@ -110,15 +110,16 @@ cpu() { # the CPU ticks so far of every process whose command line matches $1
   done
   echo "$total"
 }
-GROUPS_=("samen serve" "postgres" "nginx" "wrk")
-measure() { # $1: the URL; prints the requests per second, then the cores each group used
-  local before=() after=() out i
+GROUPS_=("samen serve" "postgres" "nginx")
+measure() { # $1: the URL; prints the requests per second, then the cores each group used, wrk's last (from bash's times)
+  local before=() after=() out i wrk_cpu
   for i in "${!GROUPS_[@]}"; do before[$i]=$(cpu "${GROUPS_[$i]}"); done
-  wrk -t2 -c16 -d10s -s "$WORK/post.lua" "$1" > "$WORK/wrk.txt"
+  wrk_cpu=$( { wrk -t2 -c16 -d10s -s "$WORK/post.lua" "$1" > "$WORK/wrk.txt"; times; } | tail -1 \
+    | awk '{ t = 0; for (f = 1; f <= 2; f++) { split($f, p, "m"); t += p[1] * 60 + p[2] } printf "%.2f", t / 10 }')
   for i in "${!GROUPS_[@]}"; do after[$i]=$(cpu "${GROUPS_[$i]}"); done
   out=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")
   for i in "${!GROUPS_[@]}"; do out="$out $(echo "scale=2; (${after[$i]} - ${before[$i]}) / $TICKS / 10" | bc)"; done
-  echo "$out"
+  echo "$out $wrk_cpu"
 }
 echo "(cores used: samen instances, PostgreSQL, nginx, wrk; the machine has $(nproc))"
 for round in 1 2; do

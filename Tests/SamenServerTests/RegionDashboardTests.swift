@@ -111,11 +111,14 @@ struct RegionDashboardTests {
             func same() async throws -> Bool {
                 let counted = try await sql.raw("SELECT school_id, school_year, status, COUNT(*) AS n FROM incidents GROUP BY school_id, school_year, status").all()
                     .map { "\(try $0.uuid("school_id"))|\(try $0.decode(column: "school_year", as: String.self))|\(try $0.decode(column: "status", as: String.self))|\(try $0.decode(column: "n", as: Int.self))" }
-                let kept = try await sql.raw("SELECT school_id, school_year, status, n FROM incident_tallies WHERE n <> 0").all()
+                let kept = try await sql.raw("SELECT school_id, school_year, status, CAST(SUM(n) AS BIGINT) AS n FROM incident_tallies GROUP BY school_id, school_year, status HAVING SUM(n) <> 0").all()
                     .map { "\(try $0.uuid("school_id"))|\(try $0.decode(column: "school_year", as: String.self))|\(try $0.decode(column: "status", as: String.self))|\(try $0.decode(column: "n", as: Int.self))" }
                 return Set(counted) == Set(kept) && counted.count == kept.count
             }
             #expect(try await same(), "the demo's incidents, counted by the migration and the trigger")
+            // On PostgreSQL a count is spread over slots by the incident's id, so writers at one school do not queue on one row.
+            let slots = try await sql.raw("SELECT COUNT(DISTINCT slot) AS n FROM incident_tallies").first(decodingColumn: "n", as: Int.self) ?? 0
+            #expect(sql.dialect.name == "postgresql" ? slots > 1 : slots == 1)
             let coordinator = try await Client.login(app, "coordinator")
             let labels = try await sql.raw("SELECT id, kind FROM labels WHERE school_id = \(bind: world.home.id)").all()
             let behaviour = try #require(try labels.first { try $0.decode(column: "kind", as: String.self) == "behaviour" }?.uuid("id"))

@@ -167,7 +167,8 @@ struct RegionService {
     /// The school years with incidents in the region, newest first (at least the current one).
     func years(regionID: UUID, today: LocalDate = .today()) async throws -> [SchoolYearPeriod] {
         let found = try await sql.raw("""
-            SELECT DISTINCT school_year FROM incident_tallies WHERE n > 0 AND school_id IN (SELECT id FROM schools WHERE region_id = \(bind: regionID))
+            SELECT school_year FROM incident_tallies WHERE school_id IN (SELECT id FROM schools WHERE region_id = \(bind: regionID))
+            GROUP BY school_year HAVING SUM(n) > 0
             """).all().compactMap { try $0.decode(column: "school_year", as: String.self).split(separator: "-").first.flatMap { Int($0) } }
         let current = SchoolYearPeriod.containing(today).startYear
         return Set(found + [current]).sorted(by: >).map(SchoolYearPeriod.init(startYear:))
