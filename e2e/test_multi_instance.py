@@ -23,8 +23,8 @@ PSQL = os.environ.get("SAMEN_PSQL", "psql")
 pytestmark = pytest.mark.skipif(not (LB and len(INSTANCES) >= 2 and DATABASE), reason="no instances behind a load balancer")
 
 
-def call(base, path, token=None, body=None):
-    request = urllib.request.Request(base + path, method="POST" if body is not None else "GET")
+def call(base, path, token=None, body=None, headers=None):
+    request = urllib.request.Request(base + path, method="POST" if body is not None else "GET", headers=headers or {})
     if token:
         request.add_header("Authorization", "Bearer " + token)
     data = None
@@ -66,14 +66,22 @@ def test_incident_round_trip_through_nginx():
     behaviour = next(l["id"] for l in labels["items"] if l["kind"] == "behaviour")
     location = next(l["id"] for l in labels["items"] if l["kind"] == "location")
     _, students = call(LB, f"/api/v1/students?school_id={school}", token)
+    # As if from a client at 203.0.113.9 behind an outer proxy: nginx (trusted) appends the address it saw.
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
     status, incident = call(LB, "/api/v1/incidents", token, {
         "students": [{"student_id": students["items"][0]["id"]}], "date": time.strftime("%Y-%m-%d"), "time": "09:30",
-        "behaviour_id": behaviour, "location_id": location, "note": "through nginx"})
+        "behaviour_id": behaviour, "location_id": location, "note": "through nginx"}, forwarded)
     assert status == 201
     # Read back through the balancer and from each instance directly.
     for base in [LB] * 4 + INSTANCES:
-        status, read = call(base, f"/api/v1/incidents/{incident['id']}", token)
+        status, read = call(base, f"/api/v1/incidents/{incident['id']}", token, headers=forwarded if base == LB else None)
         assert status == 200 and read["note"] == "through nginx"
+    # The audit trail records each read: the forwarded client for those through nginx, the connection for the others.
+    out = subprocess.run([PSQL, DATABASE, "-At", "-c",
+                          f"SELECT client, COUNT(*) FROM audit_entries WHERE record_id = LOWER('{incident['id']}') GROUP BY client ORDER BY client"],
+                         capture_output=True, text=True, check=True).stdout
+    clients = dict(line.split("|") for line in out.splitlines() if line)
+    assert clients == {"203.0.113.9": "4", "127.0.0.1": str(len(INSTANCES))}, clients
 
 
 def test_each_nightly_job_ran_once():

@@ -107,9 +107,10 @@ pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres samen_multi
 MULTI_URL="postgres://postgres@127.0.0.1:$PGPORT/samen_multi?sslmode=disable"
 A_PORT=${SAMEN_TEST_A_PORT:-18081}; B_PORT=${SAMEN_TEST_B_PORT:-18082}; LB_PORT=${SAMEN_TEST_LB_PORT:-18088}
 # The first instance loads the demo; the second starts on the same database once it has.
-(cd "$WORK" && DATABASE_URL="$MULTI_URL" SAMEN_JOBS=any-hour exec "$BIN" serve --demo --port "$A_PORT" > "$WORK/a.log" 2>&1) & MULTI_PIDS+=($!)
+# Both trust nginx on loopback to name the client (SAMEN_TRUSTED_PROXIES), as docs/deploy.md sets them up.
+(cd "$WORK" && DATABASE_URL="$MULTI_URL" SAMEN_JOBS=any-hour SAMEN_TRUSTED_PROXIES=127.0.0.1 exec "$BIN" serve --demo --port "$A_PORT" > "$WORK/a.log" 2>&1) & MULTI_PIDS+=($!)
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$A_PORT/healthz" >/dev/null && break; sleep 0.2; done
-(cd "$WORK" && DATABASE_URL="$MULTI_URL" SAMEN_JOBS=any-hour exec "$BIN" serve --port "$B_PORT" > "$WORK/b.log" 2>&1) & MULTI_PIDS+=($!)
+(cd "$WORK" && DATABASE_URL="$MULTI_URL" SAMEN_JOBS=any-hour SAMEN_TRUSTED_PROXIES=127.0.0.1 exec "$BIN" serve --port "$B_PORT" > "$WORK/b.log" 2>&1) & MULTI_PIDS+=($!)
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$B_PORT/healthz" >/dev/null && break; sleep 0.2; done
 mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"; chmod 1777 "$WORK/nginx/tmp"
 NGINX_CONF="$WORK/nginx/nginx.conf"

@@ -103,3 +103,38 @@ public enum AuditChain {
         return problems
     }
 }
+
+/// The address the audit trail records for a request. Behind a load balancer the connection comes from the
+/// proxy; the client is then in `X-Forwarded-For`, which anyone can write. It is believed only from the proxies
+/// named as trusted (`SAMEN_TRUSTED_PROXIES`), read from the right (each proxy appends the address it saw), and
+/// the first hop that is not a trusted proxy is the client. A hop that is not an IP address stops the walk and
+/// the last address known to be true is kept.
+public enum ClientAddress {
+    public static func resolve(peer: String?, forwardedFor: [String], trusted: Set<String>) -> String {
+        guard var client = peer else { return "" }
+        guard trusted.contains(client) else { return client }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for hop in hops.reversed() {
+            guard isIPAddress(hop) else { return client }
+            client = hop
+            if !trusted.contains(hop) { return hop }
+        }
+        return client
+    }
+
+    /// An IPv4 address (four numbers up to 255) or an IPv6 address (hex groups and colons, optionally ending in IPv4).
+    public static func isIPAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 4, !text.contains(":") {
+            return parts.allSatisfy { $0.count <= 3 && !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } && Int($0)! <= 255 }
+        }
+        guard text.contains(":"), text.count <= 45 else { return false }
+        return text.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } && text.split(separator: ":", omittingEmptySubsequences: false).count <= 9
+    }
+
+    /// The trusted proxies from a comma-separated list (addresses only; anything else is named as a problem).
+    public static func trustedProxies(_ text: String) -> (addresses: Set<String>, invalid: [String]) {
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return (Set(items.filter(isIPAddress)), items.filter { !isIPAddress($0) })
+    }
+}

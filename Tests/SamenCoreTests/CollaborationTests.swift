@@ -261,3 +261,35 @@ struct GuardianLinkRulesTests {
         #expect(!GuardianLinkRules.isUsable(expiresAt: now, revoked: false, now: now))
     }
 }
+
+@Suite("The client's address in the audit trail")
+struct ClientAddressTests {
+    @Test("X-Forwarded-For is believed only from a trusted proxy, read from the right, and never when it is no address")
+    func forwarded() {
+        let nginx: Set<String> = ["127.0.0.1", "10.0.0.2"]
+        // No proxy trusted, or the connection not from one: the connection's own address, whatever the header says.
+        #expect(ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: ["203.0.113.9"], trusted: []) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: "198.51.100.7", forwardedFor: ["203.0.113.9"], trusted: nginx) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: nil, forwardedFor: ["203.0.113.9"], trusted: nginx) == "")
+        // Through nginx: the address nginx appended.
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["203.0.113.9"], trusted: nginx) == "203.0.113.9")
+        // A client's own claim on the left is passed over: the rightmost hop that is no trusted proxy.
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4, 203.0.113.9"], trusted: nginx) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["1.2.3.4", "203.0.113.9, 10.0.0.2"], trusted: nginx) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["2001:db8::1"], trusted: nginx) == "2001:db8::1")
+        // No header, or only proxies: the last address known.
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: [], trusted: nginx) == "127.0.0.1")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["10.0.0.2"], trusted: nginx) == "10.0.0.2")
+        // Text that is no address is not written into the trail.
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["<script>"], trusted: nginx) == "127.0.0.1")
+        #expect(ClientAddress.resolve(peer: "127.0.0.1", forwardedFor: ["203.0.113.9, unknown"], trusted: nginx) == "127.0.0.1")
+    }
+
+    @Test("Addresses are IPv4 or IPv6; the trusted list names what it ignores")
+    func addresses() {
+        for good in ["127.0.0.1", "255.255.255.255", "::1", "2001:db8::8a2e:370:7334", "::ffff:192.0.2.1"] { #expect(ClientAddress.isIPAddress(good), "\(good)") }
+        for bad in ["256.1.1.1", "1.2.3", "+1.2.3.4", "01234.1.1.1", "host.example", "", "::g", "1:2:3:4:5:6:7:8:9:10"] { #expect(!ClientAddress.isIPAddress(bad), "\(bad)") }
+        let (addresses, invalid) = ClientAddress.trustedProxies(" 127.0.0.1, nginx.local ,::1,")
+        #expect(addresses == ["127.0.0.1", "::1"] && invalid == ["nginx.local"])
+    }
+}

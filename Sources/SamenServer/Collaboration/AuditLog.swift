@@ -189,7 +189,7 @@ struct AuditMiddleware: AsyncMiddleware {
         }
         let entry = AuditEntry(seq: 0, atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()), actorID: user.accountID,
                                actor: user.name.display + " (" + user.username + ")", role: user.role.rawValue, action: action, recordType: recordType, recordID: recordID,
-                               studentID: studentID, purpose: purpose, client: request.remoteAddress?.ipAddress ?? "")
+                               studentID: studentID, purpose: purpose, client: request.clientAddress)
         try await request.application.auditLog.append(entry)
         return response
     }
@@ -216,5 +216,13 @@ public enum AuditCommands {
     /// Checks the whole chain: the number of entries and the problems found (none when whole).
     public static func verify(app: Application) async throws -> (entries: Int, problems: [AuditProblem]) {
         try await AuditLog.verify(on: app.db as! any SQLDatabase)
+    }
+}
+
+extension Request {
+    /// The client's address as the audit trail records it: the connection's, or behind a trusted proxy the one
+    /// it forwards (`ClientAddress`).
+    var clientAddress: String {
+        ClientAddress.resolve(peer: remoteAddress?.ipAddress, forwardedFor: headers[.xForwardedFor], trusted: application.samenConfig.trustedProxies)
     }
 }

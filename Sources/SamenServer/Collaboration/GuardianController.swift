@@ -157,7 +157,7 @@ struct GuardianController: RouteCollection {
         try await req.application.auditLog.append(AuditEntry(
             seq: 0, atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()), actorID: nil, actor: guardian, role: "guardian",
             action: action, recordType: route.replacingOccurrences(of: req.parameters.get("token") ?? "-", with: ":token"),
-            recordID: student.uuidString.lowercased(), studentID: student, purpose: "guardian_link", client: req.remoteAddress?.ipAddress ?? ""))
+            recordID: student.uuidString.lowercased(), studentID: student, purpose: "guardian_link", client: req.clientAddress))
     }
 
     func page(req: Request) async throws -> Response {
