@@ -22,20 +22,33 @@ final class Metrics: Sendable {
         }
     }
 
+    /// A route by its method and pattern (`GET`, `/students/:student`).
+    private struct Route: Hashable, Comparable {
+        var method: String
+        var pattern: String
+        static func < (a: Route, b: Route) -> Bool { (a.pattern, a.method) < (b.pattern, b.method) }
+    }
+
+    /// What a route answered: a count per status and the latency of all.
+    private struct Answers {
+        var statuses: [UInt: Int] = [:]
+        var latency = Histogram()
+        mutating func record(status: UInt, seconds: Double) {
+            statuses[status, default: 0] += 1
+            latency.observe(seconds)
+        }
+    }
+
     private struct State {
-        var requests: [String: Int] = [:]
-        var latency: [String: Histogram] = [:]
+        var routes: [Route: Answers] = [:]
         var rules = Histogram()
     }
 
     private let state = NIOLockedValueBox(State())
 
-    /// A request answered: `route` is the method and pattern (`GET /students/:student`).
-    func request(route: String, status: UInt, seconds: Double) {
-        state.withLockedValue { s in
-            s.requests[route + "\u{0}" + String(status), default: 0] += 1
-            s.latency[route, default: Histogram()].observe(seconds)
-        }
+    /// A request answered, by its method and route pattern.
+    func request(method: String, pattern: String, status: UInt, seconds: Double) {
+        state.withLockedValue { $0.routes[Route(method: method, pattern: pattern), default: Answers()].record(status: status, seconds: seconds) }
     }
 
     /// One school's decision rules evaluated.
@@ -47,15 +60,16 @@ final class Metrics: Sendable {
     func text(openSignals: [(String, Int)]) -> String {
         let s = state.withLockedValue { $0 }
         var out = "# HELP samen_http_requests_total Requests answered, by method, route pattern and status.\n# TYPE samen_http_requests_total counter\n"
-        for (key, count) in s.requests.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            let (method, path) = Self.split(String(parts[0]))
-            out += "samen_http_requests_total{method=\"\(method)\",route=\"\(Self.label(path))\",status=\"\(parts[1])\"} \(count)\n"
+        let routes = s.routes.sorted { $0.key < $1.key }
+        func labels(_ route: Route) -> String { "method=\"\(route.method)\",route=\"\(Self.label(route.pattern))\"" }
+        for (route, answers) in routes {
+            for (status, count) in answers.statuses.sorted(by: { $0.key < $1.key }) {
+                out += "samen_http_requests_total{\(labels(route)),status=\"\(status)\"} \(count)\n"
+            }
         }
         out += "# HELP samen_http_request_duration_seconds Time to answer a request, by method and route pattern.\n# TYPE samen_http_request_duration_seconds histogram\n"
-        for (route, h) in s.latency.sorted(by: { $0.key < $1.key }) {
-            let (method, path) = Self.split(route)
-            out += Self.histogram("samen_http_request_duration_seconds", labels: "method=\"\(method)\",route=\"\(Self.label(path))\"", h)
+        for (route, answers) in routes {
+            out += Self.histogram("samen_http_request_duration_seconds", labels: labels(route), answers.latency)
         }
         out += "# HELP samen_rule_evaluation_seconds Time to evaluate one school's decision rules.\n# TYPE samen_rule_evaluation_seconds histogram\n"
         out += Self.histogram("samen_rule_evaluation_seconds", labels: nil, s.rules)
@@ -72,11 +86,6 @@ final class Metrics: Sendable {
         let braces = labels.map { "{" + $0 + "}" } ?? ""
         out += "\(name)_sum\(braces) \(h.sum)\n\(name)_count\(braces) \(h.count)\n"
         return out
-    }
-
-    private static func split(_ route: String) -> (String, String) {
-        let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
-        return parts.count == 2 ? (parts[0], parts[1]) : ("", route)
     }
 
     /// A label value with `\`, `"` and line breaks escaped, as the format asks.

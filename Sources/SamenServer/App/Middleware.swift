@@ -11,7 +11,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         request.logger.info("\(request.method) \(pattern) \(response.status.code) \(String(format: "%.1f", ms))ms")
-        request.application.metrics.request(route: request.method.rawValue + " " + pattern, status: response.status.code, seconds: ms / 1000)
+        request.application.metrics.request(method: request.method.rawValue, pattern: pattern, status: response.status.code, seconds: ms / 1000)
         return response
     }
 }
