@@ -87,19 +87,7 @@ SCHOOL=$(pg "$PG_BIN/psql" "$URL" -Atc "SELECT id FROM schools WHERE code = 'R00
 BEHAVIOUR=$(pg "$PG_BIN/psql" "$URL" -Atc "SELECT id FROM labels WHERE school_id = '$SCHOOL' AND kind = 'behaviour' LIMIT 1")
 LOCATION=$(pg "$PG_BIN/psql" "$URL" -Atc "SELECT id FROM labels WHERE school_id = '$SCHOOL' AND kind = 'location' LIMIT 1")
 pg "$PG_BIN/psql" "$URL" -Atc "SELECT id FROM students WHERE school_id = '$SCHOOL' AND left_on IS NULL LIMIT 300" > "$WORK/students.txt"
-cat > "$WORK/post.lua" <<LUA
-local students = {}
-for line in io.lines("$WORK/students.txt") do students[#students + 1] = line end
-local n = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $COORD"
-request = function()
-  n = n + 1
-  local body = '{"students":[{"student_id":"' .. students[(n % #students) + 1] .. '"}],"date":"$(date +%F)","time":"10:15","behaviour_id":"$BEHAVIOUR","location_id":"$LOCATION"}'
-  return wrk.format(nil, "/api/v1/incidents", nil, body)
-end
-LUA
+export STUDENTS="$WORK/students.txt" TOKEN="$COORD" DATE="$(date +%F)" BEHAVIOUR LOCATION
 # Where the machine's cores went during a round: CPU seconds per second (1.00 = one core busy) of the instances,
 # PostgreSQL's processes, nginx and wrk, read from /proc before and after.
 TICKS=$(getconf CLK_TCK)
@@ -114,7 +102,7 @@ GROUPS_=("samen serve" "postgres" "nginx")
 measure() { # $1: the URL; prints the requests per second, then the cores each group used, wrk's last (from bash's times)
   local before=() after=() out i wrk_cpu
   for i in "${!GROUPS_[@]}"; do before[$i]=$(cpu "${GROUPS_[$i]}"); done
-  wrk_cpu=$( { wrk -t2 -c16 -d10s -s "$WORK/post.lua" "$1" > "$WORK/wrk.txt"; times; } | tail -1 \
+  wrk_cpu=$( { wrk -t2 -c16 -d10s -s bench/incident.lua "$1" > "$WORK/wrk.txt"; times; } | tail -1 \
     | awk '{ t = 0; for (f = 1; f <= 2; f++) { split($f, p, "m"); t += p[1] * 60 + p[2] } printf "%.2f", t / 10 }')
   for i in "${!GROUPS_[@]}"; do after[$i]=$(cpu "${GROUPS_[$i]}"); done
   out=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk.txt")

@@ -53,22 +53,6 @@ BEHAVIOUR=$(sqlite3 "$DB" "select id from labels where school_id = '$SCHOOL' and
 LOCATION=$(sqlite3 "$DB" "select id from labels where school_id = '$SCHOOL' and kind = 'location' limit 1")
 sqlite3 "$DB" "select id from students where school_id = '$SCHOOL' limit 500" > "$WORK/students.txt"
 TODAY=$(date +%F)
-cat > "$WORK/post.lua" <<LUA
-local students = {}
-for line in io.lines("$WORK/students.txt") do students[#students + 1] = line end
-local n = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-request = function()
-  n = n + 1
-  local s = students[(n % #students) + 1]
-  local body = '{"students":[{"student_id":"' .. s .. '"}],"date":"$TODAY","time":"10:15","behaviour_id":"$BEHAVIOUR","location_id":"$LOCATION"}'
-  return wrk.format(nil, "/api/v1/incidents", nil, body)
-end
-done = function(summary, latency, requests)
-  io.write(string.format("non-2xx or errors: %d\n", summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
-wrk -t2 -c16 -d10s --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT" | tee "$WORK/post.txt" | grep -E "Requests/sec|  50%|  99%|non-2xx"
+STUDENTS="$WORK/students.txt" TOKEN="$TOKEN" DATE="$TODAY" BEHAVIOUR="$BEHAVIOUR" LOCATION="$LOCATION" \
+  wrk -t2 -c16 -d10s --latency -s bench/incident.lua "http://127.0.0.1:$PORT" | tee "$WORK/post.txt" | grep -E "Requests/sec|  50%|  99%|non-2xx"
 echo "incidents now: $(sqlite3 "$DB" "select count(*) from incidents where school_id = '$SCHOOL'")"
