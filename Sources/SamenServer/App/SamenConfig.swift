@@ -37,9 +37,9 @@ public struct SamenConfig: Sendable {
     /// A scraper elsewhere than on this machine sends it as a bearer token to read `/metrics` (SAMEN_METRICS_TOKEN; none: loopback only).
     public var metricsToken = ""
     /// The load balancers whose `X-Forwarded-For` names the client the audit trail records (SAMEN_TRUSTED_PROXIES,
-    /// comma-separated addresses; none: the connection's own address); entries that are no address are kept to warn of.
+    /// comma-separated addresses; none: the connection's own address); `invalidTrustedProxies` holds the entries that are no address, to warn of.
     public var trustedProxies: Set<String> = []
-    public var untrustedProxyEntries: [String] = []
+    public var invalidTrustedProxies: [String] = []
 
     public init(database: Database, bcryptCost: Int = 12, secureCookies: Bool = false,
                 sessionLifetime: TimeInterval = 12 * 3600, tokenLifetime: TimeInterval = 24 * 3600) {
@@ -64,7 +64,7 @@ public struct SamenConfig: Sendable {
                                  secureCookies: env["SAMEN_SECURE_COOKIES"] == "1")
         }
         config.metricsToken = env["SAMEN_METRICS_TOKEN"] ?? ""
-        (config.trustedProxies, config.untrustedProxyEntries) = ClientAddress.trustedProxies(env["SAMEN_TRUSTED_PROXIES"] ?? "")
+        (config.trustedProxies, config.invalidTrustedProxies) = ClientAddress.trustedProxies(env["SAMEN_TRUSTED_PROXIES"] ?? "")
         if let cell = env["SAMEN_REGION_MIN_CELL"].flatMap({ Int($0) }) { config.regionMinimumCell = max(Suppression.minimumThreshold, cell) }
         if case .success(let periods) = RetentionPeriods.read(studentFile: env["SAMEN_RETENTION_STUDENT_YEARS"], absence: env["SAMEN_RETENTION_ABSENCE_YEARS"],
                                                               referral: env["SAMEN_RETENTION_REFERRAL_YEARS"]) {

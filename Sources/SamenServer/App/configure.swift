@@ -45,8 +45,8 @@ public func configure(_ app: Application, _ config: SamenConfig) throws {
     }
     // The CLI sets the level (LOG_LEVEL, default info); tests only want warnings.
     if app.environment == .testing { app.logger.logLevel = .warning }
-    if !config.untrustedProxyEntries.isEmpty {
-        app.logger.warning("SAMEN_TRUSTED_PROXIES: not an IP address, ignored: \(config.untrustedProxyEntries.joined(separator: ", "))")
+    if !config.invalidTrustedProxies.isEmpty {
+        app.logger.warning("SAMEN_TRUSTED_PROXIES: not an IP address, ignored: \(config.invalidTrustedProxies.joined(separator: ", "))")
     }
 
     addMigrations(app)

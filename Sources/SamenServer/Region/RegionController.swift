@@ -100,18 +100,22 @@ struct RegionController: RouteCollection {
         guard let region = try await req.region.region(for: user.viewer) else { throw SamenError.notFound }
         let service = req.region
         let years = try await service.years(regionID: region.id)
-        let asked = (try? req.query.get(String.self, at: "year")).flatMap { text in years.first { $0.name == text } }
-        if (try? req.query.get(String.self, at: "year")) != nil && asked == nil { throw SamenError.invalid("region_bad_year", field: "year") }
-        let year = asked ?? SchoolYearPeriod.containing(.today())
+        var year = SchoolYearPeriod.containing(.today())
+        if let asked = try? req.query.get(String.self, at: "year") {
+            guard let known = years.first(where: { $0.name == asked }) else { throw SamenError.invalid("region_bad_year", field: "year") }
+            year = known
+        }
         let threshold = req.application.samenConfig.regionMinimumCell
         let schools = try await service.schools(regionID: region.id)
 
         // The asked year and those before it in the trend below, counted together (one statement a figure).
         let trend = years.filter { $0.startYear <= year.startYear }.prefix(Self.trendYears)
-        // The surveys are read meanwhile (they wait on other connections).
+        // The surveys and the quarters are read meanwhile (they wait on other connections).
         async let workingFactors = service.survey(code: EvaluationInstruments.workingFactorsScan.code, regionID: region.id)
         async let fidelity = service.survey(code: EvaluationInstruments.fidelitySelfAssessment.code, regionID: region.id)
         async let models = service.survey(code: EvaluationInstruments.collaborationModel.code, regionID: region.id)
+        let quarters = Quarter.last(Self.quarterCount, until: .today())
+        async let thuiszittersByQuarter = service.thuiszittersByQuarter(regionID: region.id, quarters: quarters)
         let byYear = try await service.counts(regionID: region.id, years: Array(Set(trend + [year])))
         let counts = byYear[year.name] ?? [:]
         let perSchool = schools.map { counts[$0.id] ?? SchoolYearCounts() }
@@ -123,8 +127,7 @@ struct RegionController: RouteCollection {
         let regionRow = RegionRowJSON(school_id: nil, school: Catalogue.text("region_total", language), school_type: nil, cells: table.region.cells)
 
         // New thuiszitters per quarter: a table of counts with a total per school and per quarter.
-        let quarters = Quarter.last(Self.quarterCount, until: .today())
-        let byQuarter = try await service.thuiszittersByQuarter(regionID: region.id, quarters: quarters)
+        let byQuarter = try await thuiszittersByQuarter
         let grid = schools.map { s in quarters.map { byQuarter[s.id]?[$0] ?? 0 } }
         let hidden = Suppression(threshold: threshold).grid(grid, rowTotals: true, columnTotals: true)
         var quarterRows = schools.enumerated().map { i, s in
@@ -251,7 +254,7 @@ struct RegionController: RouteCollection {
                     rows: survey.rows.map { r in
                         [r.school, r.school_type ?? ""] + r.cells.map { c in
                             c.suppressed ? Catalogue.text("region_too_few_respondents", language)
-                                : c.value.map { isFidelity ? String(Int($0.rounded())) + "%" : Figure.text($0, .decimal, language) } ?? "—"
+                                : c.value.map { isFidelity ? Figure.text($0 / 100, .percent, language) : Figure.text($0, .decimal, language) } ?? "—"
                         }
                     }, csvHref: href("survey\(i)")))
             }

@@ -121,11 +121,12 @@ struct RegionService {
                 case "signals":
                     if try row.decode(column: "rule", as: String.self) == "thuiszitter" { c.thuiszitters = try row.decode(column: "students", as: Int.self) }
                     else { c.absenceReports = try row.decode(column: "reports", as: Int.self) }
-                default:
+                case "leads":
                     if let from = LocalDate(iso: try row.decode(column: "signalled", as: String.self)),
                        let to = LocalDate(iso: try row.decode(column: "started", as: String.self)), to >= from {
                         c.leadDays.append(to.dayNumber - from.dayNumber)
                     }
+                default: continue
                 }
                 counts[year, default: [:]][school] = c
             }
