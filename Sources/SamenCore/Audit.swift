@@ -30,6 +30,13 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.previousHash = previousHash; self.hash = hash
     }
 
+    /// An entry stamped with the present moment, for the log to number and link.
+    public static func now(actorID: UUID?, actor: String, role: String, action: String, recordType: String, recordID: String,
+                           studentID: UUID?, purpose: String, client: String, at date: Date = Date()) -> AuditEntry {
+        AuditEntry(seq: 0, atMillis: Int64((date.timeIntervalSince1970 * 1000).rounded()), actorID: actorID, actor: actor, role: role, action: action,
+                   recordType: recordType, recordID: recordID, studentID: studentID, purpose: purpose, client: client)
+    }
+
     /// The text the hash covers: every field and the previous entry's hash, one per line
     /// (a field's own line breaks are escaped so no two entries can read the same).
     public var canonicalText: String {

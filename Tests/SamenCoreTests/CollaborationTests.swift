@@ -293,3 +293,16 @@ struct ClientAddressTests {
         #expect(addresses == ["127.0.0.1", "::1"] && invalid == ["nginx.local"])
     }
 }
+
+@Suite("Audit entries")
+struct AuditEntryTests {
+    @Test("An entry made now carries the moment to the millisecond and waits for the log to number and link it")
+    func now() {
+        let moment = Date(timeIntervalSince1970: 1_765_000_000.1236)
+        let entry = AuditEntry.now(actorID: nil, actor: "samen retention", role: "admin", action: "retention", recordType: "retention",
+                                   recordID: "-", studentID: nil, purpose: "retention", client: "host:1", at: moment)
+        #expect(entry.atMillis == 1_765_000_000_124 && entry.seq == 0 && entry.previousHash.isEmpty && entry.hash.isEmpty)
+        let linked = AuditChain.link([entry], after: 41, previousHash: "abc", hash: { "h(" + $0.prefix(3) + ")" })
+        #expect(linked[0].seq == 42 && linked[0].previousHash == "abc" && linked[0].atMillis == entry.atMillis)
+    }
+}

@@ -187,7 +187,7 @@ struct AuditMiddleware: AsyncMiddleware {
         case .youthworker: purpose = "consent"
         default: purpose = "school_care"
         }
-        let entry = AuditEntry(seq: 0, atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()), actorID: user.accountID,
+        let entry = AuditEntry.now(actorID: user.accountID,
                                actor: user.name.display + " (" + user.username + ")", role: user.role.rawValue, action: action, recordType: recordType, recordID: recordID,
                                studentID: studentID, purpose: purpose, client: request.clientAddress)
         try await request.application.auditLog.append(entry)

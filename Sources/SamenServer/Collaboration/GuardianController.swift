@@ -154,8 +154,8 @@ struct GuardianController: RouteCollection {
     /// A guardian's look or change is in the audit trail like anyone's.
     func audit(_ req: Request, student: UUID, guardian: String, action: String) async throws {
         let route = req.route.map { $0.method.rawValue + " /" + $0.path.map(\.description).joined(separator: "/") } ?? req.url.path
-        try await req.application.auditLog.append(AuditEntry(
-            seq: 0, atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()), actorID: nil, actor: guardian, role: "guardian",
+        try await req.application.auditLog.append(AuditEntry.now(
+            actorID: nil, actor: guardian, role: "guardian",
             action: action, recordType: route.replacingOccurrences(of: req.parameters.get("token") ?? "-", with: ":token"),
             recordID: student.uuidString.lowercased(), studentID: student, purpose: "guardian_link", client: req.clientAddress))
     }

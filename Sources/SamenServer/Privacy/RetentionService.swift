@@ -90,8 +90,8 @@ public struct RetentionService {
         }
         if let app = audit, !dryRun {
             let counts = report.removed.filter { $0.rows > 0 }.map { "\($0.table)=\($0.rows)" }.joined(separator: ",")
-            try await app.auditLog.append(AuditEntry(
-                seq: 0, atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()), actorID: nil, actor: "samen retention", role: "admin",
+            try await app.auditLog.append(AuditEntry.now(
+                actorID: nil, actor: "samen retention", role: "admin",
                 action: "retention", recordType: "retention", recordID: counts.isEmpty ? "-" : counts, studentID: nil, purpose: "retention",
                 client: app.samenConfig.instanceName))
         }

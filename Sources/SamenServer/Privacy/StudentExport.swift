@@ -174,8 +174,8 @@ public enum StudentExport {
             line("- " + when(Date(timeIntervalSince1970: Double(entry.atMillis) / 1000)) + " · " + entry.actor + " · " + coded("role", entry.role) + " · "
                  + coded("export_action", entry.action) + " · " + entry.recordType)
         }
-        try await app.auditLog.append(AuditEntry(
-            seq: 0, atMillis: Int64((Date().timeIntervalSince1970 * 1000).rounded()), actorID: nil, actor: "samen export", role: "admin", action: "export",
+        try await app.auditLog.append(AuditEntry.now(
+            actorID: nil, actor: "samen export", role: "admin", action: "export",
             recordType: "samen export student", recordID: id.uuidString.lowercased(), studentID: id, purpose: "access_request", client: "command line"))
         return out.joined(separator: "\n") + "\n"
     }
