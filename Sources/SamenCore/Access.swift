@@ -285,12 +285,27 @@ public struct Viewer: Sendable {
 
     /// Whether a student (in this school and group) lies within the viewer's scope.
     public func canSeeStudent(id: UUID, schoolID: UUID, groupID: UUID?) -> Bool {
+        studentScopeTest()(id, schoolID, groupID)
+    }
+
+    /// `canSeeStudent` for many students in a row (a list): the role's scope looked up once, and a viewer of a
+    /// single school compares it directly instead of hashing every student's school into a set.
+    public func studentScopeTest() -> @Sendable (_ id: UUID, _ schoolID: UUID, _ groupID: UUID?) -> Bool {
         switch AccessPolicy.studentScope(role) {
-        case .all: true
-        case .ownSchools: schoolIDs.contains(schoolID)
-        case .ownGroups: groupID.map(groupIDs.contains) ?? false
-        case .consentOrCase: schoolIDs.contains(schoolID) && consented[id] != nil
-        case .none: false
+        case .all:
+            return { _, _, _ in true }
+        case .ownSchools:
+            let schools = schoolIDs
+            if schools.count == 1, let only = schools.first { return { _, school, _ in school == only } }
+            return { _, school, _ in schools.contains(school) }
+        case .ownGroups:
+            let groups = groupIDs
+            return { _, _, group in group.map(groups.contains) ?? false }
+        case .consentOrCase:
+            let schools = schoolIDs, consented = consented
+            return { id, school, _ in schools.contains(school) && consented[id] != nil }
+        case .none:
+            return { _, _, _ in false }
         }
     }
 

@@ -163,9 +163,16 @@ public enum PyramidChart {
 public enum Markup {
     public static func escape(_ text: String) -> String {
         // Most text needs nothing: look at the bytes first.
-        if !text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) { return text }
+        if !needsEscaping(text) { return text }
         var out = ""
-        out.reserveCapacity(text.utf8.count)
+        out.reserveCapacity(text.utf8.count + 16)
+        append(text, escapedTo: &out)
+        return out
+    }
+
+    /// Appends text escaped to markup being built, without a copy of its own in between.
+    public static func append(_ text: String, escapedTo out: inout String) {
+        guard needsEscaping(text) else { out += text; return }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
@@ -176,6 +183,11 @@ public enum Markup {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out
+    }
+
+    private static func needsEscaping(_ text: String) -> Bool {
+        func special(_ byte: UInt8) -> Bool { byte == 38 || byte == 60 || byte == 62 || byte == 34 || byte == 39 }
+        // Over the bytes in place where the string has them so (a tight loop); else through the view.
+        return text.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) } ?? text.utf8.contains(where: special)
     }
 }

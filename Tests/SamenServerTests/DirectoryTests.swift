@@ -46,6 +46,43 @@ struct DirectoryTests {
         }
     }
 
+    @Test("Lists follow every write to students, groups and schools at once, also one this server did not make")
+    func listsFollowWrites() async throws {
+        try await withSamen { app, world in
+            // Written straight into the database, as another instance, an import or retention would.
+            let sql = app.db as! any SQLDatabase
+            let coordinator = try await Client.login(app, "coordinator")
+            func list() async throws -> StudentPageBody {
+                try await coordinator.get("/api/v1/students?per_page=500").content.decode(StudentPageBody.self)
+            }
+            let before = try await list()
+            let student = world.demo.students.first { $0.schoolID == world.home.id && $0.groupID == world.teacherGroup.id }!
+            #expect(before.items.contains { $0.id == student.id })
+
+            try await sql.raw("UPDATE students SET first_name = 'Zeynep' WHERE id = \(bind: student.id)").run()
+            #expect(try await list().items.first { $0.id == student.id }?.display_name.hasPrefix("Zeynep ") == true)
+            try await sql.raw("UPDATE school_groups SET name = '7z' WHERE id = \(bind: world.teacherGroup.id)").run()
+            #expect(try await list().items.first { $0.id == student.id }?.group == "7z")
+
+            let other = world.demo.schools.first { $0.id != world.home.id }!
+            try await sql.raw("UPDATE students SET school_id = \(bind: other.id), group_id = NULL WHERE id = \(bind: student.id)").run()
+            let moved = try await list()
+            #expect(!moved.items.contains { $0.id == student.id })
+            #expect(moved.total == before.total - 1)
+
+            // A teacher's links are read with every request: without the group, no students.
+            let teacher = try await Client.login(app, "teacher")
+            #expect(try await teacher.get("/api/v1/students").content.decode(StudentPageBody.self).total > 0)
+            try await sql.raw("DELETE FROM group_staff WHERE group_id = \(bind: world.teacherGroup.id)").run()
+            #expect(try await teacher.get("/api/v1/students").content.decode(StudentPageBody.self).total == 0)
+
+            // The page draws on the same students: a search there finds the renamed student's classmate by number.
+            let classmate = world.demo.students.first { $0.schoolID == world.home.id && $0.id != student.id }!
+            let page = try await coordinator.get("/students?q=" + Client.encode(classmate.number))
+            #expect(page.text.contains(Markup.escape(classmate.name.listed)))
+        }
+    }
+
     @Test("Search finds a student by part of the surname, by the name with its particle, and by number")
     func search() async throws {
         try await withSamen { app, world in

@@ -9,6 +9,16 @@ import VaporTesting
 
 @Suite("Health, database and demo")
 struct FoundationTests {
+    @Test("A record's id in a link reads as Foundation writes it, so every link to it stays the same")
+    func uuidText() {
+        for id in [UUID(), UUID(), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                   UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))] {
+            #expect(id.text == id.uuidString)
+            #expect("/students/\(id)" == "/students/" + id.uuidString)
+            #expect(SiteURL.student(id).path == "/students/" + id.uuidString)
+        }
+    }
+
     @Test("GET /healthz reports ok and the engine in use")
     func health() async throws {
         try await withSamen { app, _ in

@@ -10,17 +10,22 @@ enum HTML {
 
     /// Table rows: one `<tr>` per row, each cell escaped; the first cell links to `href`.
     static func rows(_ rows: [(href: String, cells: [String])], numericLast: Bool) -> String {
+        // Appended piece by piece: joining with `+` made a string for every step of every cell.
         var out = ""
+        out.reserveCapacity(rows.count * 200)
         for row in rows {
             out += "<tr>"
             for (i, cell) in row.cells.enumerated() {
-                let escaped = escape(cell)
                 if i == 0 {
-                    out += "<td><a href=\"" + escape(row.href) + "\">" + escaped + "</a></td>"
-                } else if numericLast && i == row.cells.count - 1 {
-                    out += "<td class=\"num\">" + escaped + "</td>"
+                    out += "<td><a href=\""
+                    Markup.append(row.href, escapedTo: &out)
+                    out += "\">"
+                    Markup.append(cell, escapedTo: &out)
+                    out += "</a></td>"
                 } else {
-                    out += "<td>" + escaped + "</td>"
+                    out += numericLast && i == row.cells.count - 1 ? "<td class=\"num\">" : "<td>"
+                    Markup.append(cell, escapedTo: &out)
+                    out += "</td>"
                 }
             }
             out += "</tr>\n"

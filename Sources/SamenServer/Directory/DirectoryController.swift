@@ -580,10 +580,12 @@ struct DirectoryController: RouteCollection {
     func students(req: Request) async throws -> Response {
         let user = try req.require(.read, .student)
         let language = req.language
+        // The query string read once; a value that does not read (a mangled school id) is left out.
+        let parameters = (try? req.query.decode([String: String].self)) ?? [:]
         var filter = DirectoryService.StudentFilter()
-        filter.query = try? req.query.get(String.self, at: "q")
-        filter.schoolID = try? req.query.get(UUID.self, at: "school")
-        filter.page = (try? req.query.get(Int.self, at: "page")) ?? 1
+        filter.query = parameters["q"]
+        filter.schoolID = parameters["school"].flatMap(UUID.init(uuidString:))
+        filter.page = parameters["page"].flatMap { Int($0) } ?? 1
         let result = try await req.directory.students(for: user.viewer, filter: filter)
         // A school filter only helps someone who sees several schools.
         let severalSchools = AccessPolicy.studentScope(user.role) == .all || user.viewer.schoolIDs.count > 1

@@ -67,6 +67,10 @@ struct Page<Item: Content & Sendable>: Content, Sendable {
 /// pages, the API and the CLI all go through here, so scope is checked once.
 struct DirectoryService {
     let db: Database
+    /// The app's students in memory, and the directory's version the request read with its session; without
+    /// them (a command) a list reads its students afresh.
+    var lists: StudentListCache? = nil
+    var directoryVersion: Int64? = nil
     var sql: any SQLDatabase { db as! any SQLDatabase }
 
     // MARK: Schools
@@ -246,67 +250,25 @@ struct DirectoryService {
         var perPage: Int = 50
     }
 
-    /// Students within the viewer's scope, surname first, 50 a page.
+    /// Students within the viewer's scope, surname first, 50 a page: drawn from the students held in memory
+    /// (`StudentListCache`), narrowed to the scope and the filter per request (`StudentListing`).
     func students(for viewer: Viewer, filter: StudentFilter) async throws -> Page<StudentRow> {
         // Clamped, so no page number can overflow the offset.
         let page = min(max(1, filter.page), 1_000_000)
         let perPage = min(max(1, filter.perPage), 500)
-        // Scope first: nothing to query for someone who sees no students.
-        guard let scope = Self.studentScope(viewer, filter) else { return Page(items: [], total: 0, page: page, per_page: perPage) }
-        // One statement written out (building it from SQLKit's expression tree cost more than
-        // running it): the total rides along as a scalar subquery over students alone, and the
-        // page stops after `perPage` rows of the (school, sort name, number) index.
-        let rows = try await sql.raw("""
-            SELECT s.id, s.school_id, s.number, s.first_name, s.particle, s.last_name, s.birth_date, s.group_id,
-                   g.name AS group_name, sc.name AS school_name, (SELECT COUNT(*) FROM students s WHERE \(scope)) AS total
-            FROM students s LEFT JOIN school_groups g ON g.id = s.group_id JOIN schools sc ON sc.id = s.school_id
-            WHERE \(scope) ORDER BY s.sort_name, s.number LIMIT \(literal: perPage) OFFSET \(literal: (page - 1) * perPage)
-            """).all()
-        var count = try rows.first?.decode(column: "total", as: Int.self) ?? 0
-        if rows.isEmpty && page > 1 {
-            // Past the last page: there is no row to carry the total.
-            count = try await sql.raw("SELECT COUNT(*) AS n FROM students s WHERE \(scope)").first(decodingColumn: "n", as: Int.self) ?? 0
-        }
-        let items = try rows.map { row in
-            let name = PersonName(first: try row.decode(column: "first_name", as: String.self),
-                                  particle: try row.decode(column: "particle", as: String.self),
-                                  last: try row.decode(column: "last_name", as: String.self))
-            return StudentRow(
-                id: try row.uuid("id"), school_id: try row.uuid("school_id"),
-                number: try row.decode(column: "number", as: String.self),
-                first_name: name.first, particle: name.particle, last_name: name.last, display_name: name.display, listed_name: name.listed,
-                birth_date: try row.decode(column: "birth_date", as: String.self),
-                group_id: try row.optionalUUID("group_id"), group: try row.decode(column: "group_name", as: String?.self),
-                school: try row.decode(column: "school_name", as: String.self))
-        }
-        return Page(items: items, total: count, page: page, per_page: perPage)
+        guard AccessPolicy.studentScope(viewer.role) != .none else { return Page(items: [], total: 0, page: page, per_page: perPage) }
+        let version: Int64
+        if let directoryVersion { version = directoryVersion } else { version = try await StudentListCache.currentVersion(on: sql) }
+        let candidates = try await (lists ?? StudentListCache()).candidates(for: viewer, schoolID: filter.schoolID, version: version, on: sql)
+        let found = StudentListing.page(candidates, viewer: viewer, schoolID: filter.schoolID, groupID: filter.groupID, search: filter.query,
+                                        page: page, perPage: perPage)
+        return Page(items: found.items.map(Self.row), total: found.total, page: page, per_page: perPage)
     }
 
-    /// The students (`s`) a viewer may see that match the filter, as a condition; nil when the viewer sees none.
-    static func studentScope(_ viewer: Viewer, _ filter: StudentFilter) -> SQLQueryString? {
-        var scope: SQLQueryString
-        switch AccessPolicy.studentScope(viewer.role) {
-        case .all:
-            scope = "1 = 1"
-        case .ownSchools:
-            guard !viewer.schoolIDs.isEmpty else { return nil }
-            scope = "s.school_id IN (\(binds: Array(viewer.schoolIDs)))"
-        case .ownGroups:
-            guard !viewer.groupIDs.isEmpty else { return nil }
-            scope = "s.group_id IN (\(binds: Array(viewer.groupIDs)))"
-        case .consentOrCase:
-            guard !viewer.consented.isEmpty, !viewer.schoolIDs.isEmpty else { return nil }
-            scope = "s.id IN (\(binds: Array(viewer.consented.keys))) AND s.school_id IN (\(binds: Array(viewer.schoolIDs)))"
-        case .none:
-            return nil
-        }
-        if let school = filter.schoolID { scope += " AND s.school_id = \(bind: school)" }
-        if let group = filter.groupID { scope += " AND s.group_id = \(bind: group)" }
-        if let text = filter.query?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            let folded = PersonName.fold(text).replacingOccurrences(of: "\\", with: "").replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
-            scope += " AND (s.search_text LIKE \(bind: "%\(folded)%") OR s.number LIKE \(bind: "\(folded)%"))"
-        }
-        return scope
+    static func row(_ s: ListedStudent) -> StudentRow {
+        StudentRow(id: s.id, school_id: s.schoolID, number: s.number, first_name: s.name.first, particle: s.name.particle,
+                   last_name: s.name.last, display_name: s.display, listed_name: s.listed, birth_date: s.birthDate,
+                   group_id: s.groupID, group: s.group, school: s.school)
     }
 
     /// The student if within the viewer's scope; 404 otherwise (outside scope a record does not exist).
@@ -406,5 +368,7 @@ struct DirectoryService {
 }
 
 extension Request {
-    var directory: DirectoryService { DirectoryService(db: db) }
+    var directory: DirectoryService {
+        DirectoryService(db: db, lists: application.studentLists, directoryVersion: currentUser?.directoryVersion)
+    }
 }
