@@ -152,6 +152,37 @@ struct ConsentAccessTests {
         }
     }
 
+    @Test("Another writer appending between two of this server's batches: the chain stays whole, nothing is lost")
+    func auditOtherWriter() async throws {
+        try await withSamen { app, world in
+            let coordinator = try await Client.login(app, "coordinator")
+            _ = try await coordinator.get("/students")
+            _ = try await coordinator.get("/students")
+            // Another instance (or a command) links an entry after the head it takes and reads itself.
+            let sql = app.db as! any SQLDatabase
+            let other = AuditEntry.now(actorID: nil, actor: "samen (elders)", role: "admin", action: "read", recordType: "GET /students",
+                                       recordID: "/students", studentID: nil, purpose: "administration", client: "192.0.2.7")
+            _ = try await app.db.transaction { tx in try await AuditLog.link([other], after: nil, sql: tx as! any SQLDatabase) }
+            // This server's log still holds the head from before; its next batch must follow the other entry.
+            _ = try await coordinator.get("/students?page=2")
+            _ = try await coordinator.get("/students?page=3")
+            let (count, problems) = try await AuditCommands.verify(app: app)
+            #expect(problems.isEmpty)
+            #expect(count == 5)
+            let clients = try await sql.raw("SELECT client FROM audit_entries ORDER BY seq").all(decodingColumn: "client", as: String.self)
+            #expect(clients.count == 5 && clients[2] == "192.0.2.7")
+            if sql.dialect.name == "sqlite" {
+                // There the database itself refuses an entry that does not follow the head.
+                var unlinked = other
+                unlinked.seq = 99
+                unlinked.previousHash = "0"
+                unlinked.hash = "0"
+                await #expect(throws: (any Error).self) { try await AuditLog.insert([unlinked], sql: sql) }
+                #expect(try await AuditCommands.verify(app: app).problems.isEmpty)
+            }
+        }
+    }
+
     @Test("The trail refuses changes; one changed or deleted behind its back is found by verify")
     func auditTamper() async throws {
         try await withSamen { app, world in

@@ -93,7 +93,7 @@ func addMigrations(_ app: Application) {
         M0009CreateStudents(), M0010CreateGuardians(), M0011CreateSessions(), M0012CreateLoginFailures(),
         M0013CreateLabels(), M0014CreateIncidents(), M0015CreateRecognitions(), M0016CreateSignals(), M0017CreateAbsences(), M0018CreateInterventions(), M0019IndexIncidentsForDashboards(), M0020CreateEnrolments(),
         M0021IncidentStudentsSchoolYear(), M0022CreateScreening(), M0023CreateMeasurements(), M0024CreateHolidays(), M0025StudentListOrder(), M0026CreateConsentAndAudit(), M0027CreateTeamsAndMeetings(), M0028CreateCases(), M0029CreateGuardianLinks(), M0030CreateProgrammes(), M0031CreateQuestionnaires(), M0032CreateWaves(), M0033WaveMinimumCell(), M0034WaveLinks(), M0035WavePersonalLinks(), M0036CreateJobRuns(), M0037IncidentTallies(),
-        M0038DirectoryVersion())
+        M0038DirectoryVersion(), M0039AuditChainTriggers())
 }
 
 extension Application {

@@ -8,10 +8,12 @@ import Vapor
 
 /// The audit trail's writer. Entries that arrive while a batch is being
 /// written go into the next batch: one transaction, one commit, however
-/// many requests. The transaction starts by writing the head row, which
-/// takes the write lock (SQLite) or the row lock (PostgreSQL, so several
-/// instances chain in turn), then links the batch after the head's hash.
-/// A request is answered only after its entry is committed. On SQLite the
+/// many requests. The batch is linked after the head this log wrote last;
+/// if another writer moved the head meanwhile, the batch is refused whole
+/// and linked again after the head as it stands (on PostgreSQL the head row
+/// is then locked first, so several instances chain in turn). On SQLite the
+/// database checks each entry's link and moves the head itself (M0039), so a
+/// batch is a single INSERT. A request is answered only after its entry is committed. On SQLite the
 /// log writes on a connection of its own (as the incident batcher does), so
 /// its commits do not hold the pool's one connection per event loop, which
 /// every read of that loop needs. The cost that remains for a write is a
@@ -36,27 +38,65 @@ actor AuditLog {
         connection = nil
     }
 
-    /// Writes a batch: on SQLite in a transaction of the log's own connection, taking the write lock
-    /// at once; elsewhere in a transaction of the app's database.
+    /// The chain's head as this log last wrote it: the next batch links after it without locking and reading
+    /// the head row first. Nil at start and after a failure.
+    private var head: AuditHead?
+
+    /// Writes a batch after the head this log knows; if another writer (an instance beside this one, a command)
+    /// moved the head meanwhile, nothing was written and the batch is linked again after the head as it stands.
     private func store(_ entries: [AuditEntry]) async throws {
-        guard let sqlite else { return try await Self.write(entries, on: database()) }
-        if connection == nil {
-            let opened = try await SQLiteConnection.open(storage: .file(path: sqlite.path), threadPool: sqlite.threadPool, logger: sqlite.logger,
-                                                         on: sqlite.eventLoop)
-            for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000"] {
-                try await opened.sql().raw(SQLQueryString(pragma)).run()
-            }
-            connection = opened
-        }
-        let sql = connection!.sql()
-        try await sql.raw("BEGIN IMMEDIATE").run()
         do {
-            try await Self.link(entries, sql: sql)
-            try await sql.raw("COMMIT").run()
+            if sqlite != nil { return try await storeOnSQLite(entries) }
+            if let known = head {
+                do {
+                    head = try await database().transaction { tx in try await Self.link(entries, after: known, sql: tx as! any SQLDatabase) }
+                    return
+                } catch is HeadMoved {}
+            }
+            head = try await database().transaction { tx in try await Self.link(entries, after: nil, sql: tx as! any SQLDatabase) }
         } catch {
-            try? await sql.raw("ROLLBACK").run()
+            head = nil
             throw error
         }
+    }
+
+    /// On SQLite a batch is one INSERT on the log's own connection, committing on its own: the database refuses
+    /// entries that do not follow the head and moves the head on (M0039). Refused because another writer came
+    /// first, the batch is linked after the head read afresh.
+    private func storeOnSQLite(_ entries: [AuditEntry]) async throws {
+        let sql = try await sqliteConnection()
+        for attempt in 1...3 {
+            let after: AuditHead
+            if let head { after = head } else { after = try await Self.readHead(sql) }
+            let linked = AuditChain.link(entries, after: after.seq, previousHash: after.hash, hash: Self.sha256)
+            do {
+                try await Self.insert(linked, sql: sql)
+                head = AuditHead(seq: linked.last!.seq, hash: linked.last!.hash)
+                return
+            } catch where attempt < 3 && String(describing: error).contains(M0039AuditChainTriggers.moved) {
+                head = nil
+            }
+        }
+    }
+
+    /// The log's own SQLite connection, opened at its first write.
+    private func sqliteConnection() async throws -> any SQLDatabase {
+        if let connection { return connection.sql() }
+        guard let sqlite else { throw SamenError(status: .internalServerError, key: "error_internal") }
+        let opened = try await SQLiteConnection.open(storage: .file(path: sqlite.path), threadPool: sqlite.threadPool, logger: sqlite.logger,
+                                                     on: sqlite.eventLoop)
+        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000"] {
+            try await opened.sql().raw(SQLQueryString(pragma)).run()
+        }
+        connection = opened
+        return opened.sql()
+    }
+
+    static func readHead(_ sql: any SQLDatabase) async throws -> AuditHead {
+        guard let row = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first() else {
+            throw SamenError(status: .internalServerError, key: "error_internal")
+        }
+        return AuditHead(seq: try row.decode(column: "seq", as: Int.self), hash: try row.decode(column: "hash", as: String.self))
     }
 
     static func sha256(_ text: String) -> String { Tokens.hash(text) }
@@ -85,28 +125,40 @@ actor AuditLog {
         draining = false
     }
 
-    /// Writes entries as the next links of the chain, in one transaction.
-    static func write(_ entries: [AuditEntry], on db: any Database) async throws {
-        try await db.transaction { tx in try await link(entries, sql: tx as! any SQLDatabase) }
+    /// Inside a transaction: links the entries after the head and moves the head on. With the head this log
+    /// wrote last, the head row moves only if it still holds that head (else `HeadMoved`, and nothing is written);
+    /// without one, the head row is taken first (the write lock on SQLite, the row lock on PostgreSQL, so several
+    /// instances chain in turn) and read. On SQLite the database moves the head itself as the entries go in (M0039).
+    static func link(_ entries: [AuditEntry], after known: AuditHead?, sql: any SQLDatabase) async throws -> AuditHead {
+        let head: AuditHead
+        if let known {
+            head = known
+        } else {
+            try await sql.raw("UPDATE audit_head SET seq = seq WHERE id = 1").run()
+            head = try await readHead(sql)
+        }
+        let linked = AuditChain.link(entries, after: head.seq, previousHash: head.hash, hash: sha256)
+        let last = AuditHead(seq: linked.last!.seq, hash: linked.last!.hash)
+        if sql.dialect.name != "sqlite" {
+            guard try await sql.raw("""
+                UPDATE audit_head SET seq = \(bind: last.seq), hash = \(bind: last.hash)
+                WHERE id = 1 AND seq = \(bind: head.seq) AND hash = \(bind: head.hash) RETURNING seq
+                """).first() != nil else { throw HeadMoved() }
+        }
+        try await insert(linked, sql: sql)
+        return last
     }
 
-    /// Inside a transaction: takes the head row (and with it the lock), links the entries after it, moves it on.
-    static func link(_ entries: [AuditEntry], sql: any SQLDatabase) async throws {
-            try await sql.raw("UPDATE audit_head SET seq = seq WHERE id = 1").run()
-            guard let head = try await sql.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first() else {
-                throw SamenError(status: .internalServerError, key: "error_internal")
-            }
-            let linked = AuditChain.link(entries, after: try head.decode(column: "seq", as: Int.self),
-                                         previousHash: try head.decode(column: "hash", as: String.self), hash: sha256)
-            let insert = sql.insert(into: "audit_entries").columns("seq", "at_ms", "actor_id", "actor", "role", "action", "record_type",
-                                                                   "record_id", "student_id", "purpose", "client", "previous_hash", "hash")
-            for e in linked {
-                insert.values(SQLBind(e.seq), SQLBind(e.atMillis), SQLBind(e.actorID), SQLBind(e.actor), SQLBind(e.role), SQLBind(e.action),
-                              SQLBind(e.recordType), SQLBind(e.recordID), SQLBind(e.studentID), SQLBind(e.purpose), SQLBind(e.client),
-                              SQLBind(e.previousHash), SQLBind(e.hash))
-            }
-            try await insert.run()
-            try await sql.raw("UPDATE audit_head SET seq = \(bind: linked.last!.seq), hash = \(bind: linked.last!.hash) WHERE id = 1").run()
+    /// Writes linked entries in one statement.
+    static func insert(_ linked: [AuditEntry], sql: any SQLDatabase) async throws {
+        let insert = sql.insert(into: "audit_entries").columns("seq", "at_ms", "actor_id", "actor", "role", "action", "record_type",
+                                                               "record_id", "student_id", "purpose", "client", "previous_hash", "hash")
+        for e in linked {
+            insert.values(SQLBind(e.seq), SQLBind(e.atMillis), SQLBind(e.actorID), SQLBind(e.actor), SQLBind(e.role), SQLBind(e.action),
+                          SQLBind(e.recordType), SQLBind(e.recordID), SQLBind(e.studentID), SQLBind(e.purpose), SQLBind(e.client),
+                          SQLBind(e.previousHash), SQLBind(e.hash))
+        }
+        try await insert.run()
     }
 
     /// Every entry in order, and the head's number: what `samen audit verify` checks.
@@ -142,6 +194,15 @@ actor AuditLog {
             """).all().map(entry)
     }
 }
+
+/// The newest entry of the chain: its number and hash.
+struct AuditHead: Sendable {
+    var seq: Int
+    var hash: String
+}
+
+/// The head row no longer holds the head a batch was linked after: another writer came first.
+struct HeadMoved: Error {}
 
 struct AuditLogKey: StorageKey { typealias Value = AuditLog }
 
