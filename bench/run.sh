@@ -30,12 +30,16 @@ echo "== load (wrk, 2 threads, 32 connections, 8 s each, 3 interleaved rounds)"
 until curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null; do sleep 0.05; done
 TOKEN=$(curl -s -X POST "http://127.0.0.1:$PORT/api/v1/session" -H 'content-type: application/json' \
   -d '{"username":"coordinator","password":"demo"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
-curl -sf -o /dev/null -b "samen_session=$TOKEN" "http://127.0.0.1:$PORT/students" || { echo "student page not reachable"; exit 1; }
+# The cookies a logged-in browser sends: the session, and the form token the first page set (without it every
+# answer would make and set a new one, which no browser asks for).
+CSRF=$(curl -sf -D - -o /dev/null -b "samen_session=$TOKEN" "http://127.0.0.1:$PORT/students" | sed -n 's/^set-cookie: samen_csrf=\([^;]*\);.*/\1/Ip' | tr -d '\r')
+[ -n "$CSRF" ] || { echo "student page not reachable"; exit 1; }
+COOKIE="samen_session=$TOKEN; samen_csrf=$CSRF"
 # Interleaved rounds, so both endpoints see the same machine; the ratio is the median of the rounds.
 ratios=()
 for round in 1 2 3; do
   wrk -t2 -c32 -d8s --latency "http://127.0.0.1:$PORT/healthz" > "$WORK/health-$round.txt"
-  wrk -t2 -c32 -d8s --latency -H "Cookie: samen_session=$TOKEN" "http://127.0.0.1:$PORT/students" > "$WORK/students-$round.txt"
+  wrk -t2 -c32 -d8s --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT/students" > "$WORK/students-$round.txt"
   h=$(awk '/Requests\/sec/ {print $2}' "$WORK/health-$round.txt"); s=$(awk '/Requests\/sec/ {print $2}' "$WORK/students-$round.txt")
   hp=$(awk '$1=="99%" {print $2}' "$WORK/health-$round.txt"); sp=$(awk '$1=="99%" {print $2}' "$WORK/students-$round.txt")
   r=$(echo "$s / $h" | bc -l); ratios+=("$r")

@@ -1,8 +1,10 @@
 import Foundation
 
 /// A student as the lists show them: what a list row needs, and what it is
-/// ordered and searched on.
-public struct ListedStudent: Sendable, Equatable {
+/// ordered and searched on. A class: a list passes over every student of a
+/// school on each view, and a reference is one count to keep where a copy of
+/// the value kept one for each of its ten strings.
+public final class ListedStudent: Sendable {
     public let id: UUID
     public let schoolID: UUID
     public let groupID: UUID?
