@@ -71,7 +71,7 @@ actor AuditLog {
             let linked = AuditChain.link(entries, after: after.seq, previousHash: after.hash, hash: Self.sha256)
             do {
                 try await Self.insert(linked, sql: sql)
-                head = AuditHead(seq: linked.last!.seq, hash: linked.last!.hash)
+                head = AuditHead(after: linked)
                 return
             } catch where attempt < 3 && String(describing: error).contains(M0039AuditChainTriggers.moved) {
                 head = nil
@@ -138,7 +138,7 @@ actor AuditLog {
             head = try await readHead(sql)
         }
         let linked = AuditChain.link(entries, after: head.seq, previousHash: head.hash, hash: sha256)
-        let last = AuditHead(seq: linked.last!.seq, hash: linked.last!.hash)
+        let last = AuditHead(after: linked)
         if sql.dialect.name != "sqlite" {
             guard try await sql.raw("""
                 UPDATE audit_head SET seq = \(bind: last.seq), hash = \(bind: last.hash)
@@ -199,6 +199,11 @@ actor AuditLog {
 struct AuditHead: Sendable {
     var seq: Int
     var hash: String
+}
+
+extension AuditHead {
+    /// The head once linked entries are written: the last of them.
+    init(after linked: [AuditEntry]) { self.init(seq: linked.last!.seq, hash: linked.last!.hash) }
 }
 
 /// The head row no longer holds the head a batch was linked after: another writer came first.

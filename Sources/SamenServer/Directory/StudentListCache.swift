@@ -140,9 +140,7 @@ final class StudentListCache: Sendable {
             let student = ListedStudent(
                 id: try row.uuid("id"), schoolID: try row.uuid("school_id"), groupID: try row.optionalUUID("group_id"),
                 number: try row.decode(column: "number", as: String.self),
-                name: PersonName(first: try row.decode(column: "first_name", as: String.self),
-                                 particle: try row.decode(column: "particle", as: String.self),
-                                 last: try row.decode(column: "last_name", as: String.self)),
+                name: try row.personName(),
                 sortName: try row.decode(column: "sort_name", as: String.self),
                 searchText: try row.decode(column: "search_text", as: String.self),
                 birthDate: try row.decode(column: "birth_date", as: String.self),
